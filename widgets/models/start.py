@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-WARMUP_END = pd.Timestamp("2024-01-15")
+WARMUP_END = pd.Timestamp("2024-01-08")
 
 
 def warmup_slice(posts: pd.DataFrame) -> pd.DataFrame:
-    """The brand's posts of its first two weeks (before 15 January 2024), oldest first."""
+    """The brand's posts of its first week (before 8 January 2024), oldest first."""
     first = posts[posts["posted_at"] < WARMUP_END].sort_values("posted_at", kind="stable")
     return first.reset_index(drop=True)
 
