@@ -9,6 +9,8 @@ from .. import progress
 from ..figures.stance import stance_colours, stance_figure, stance_title
 from ..models.stance import SCALE_MAX, SCALE_MIN, STATEMENTS, stance_label, stance_score
 
+__all__ = ["where_do_you_stand"]
+
 
 def where_do_you_stand() -> w.Box:
     """Sliders from message (-2) to conversation (+2); the chart follows; Save stores them."""
