@@ -544,6 +544,9 @@ CRISIS_TEMPLATES = [
     ("news", "neutral", "Copperpot says it is investigating an outage of its ordering app."),
     ("complaint", "negative", "Copperpot, I lost my order and my points. Not ok, fix this."),
 ]
+MENTION_TAILS = ["", "", "", " #coffee", " #morningcoffee", " #copperpot", " #espresso",
+                 " @CopperpotCoffee", " (north district)", " (harbour side)", " #flatwhite"]
+MENTION_HEADS = ["Hey @CopperpotCoffee, ", "So, ", "Update: ", "PSA: ", "Me today: "]
 CRISIS_START = pd.Timestamp("2025-03-10")
 MENTION_PLATFORMS = ["x", "facebook", "instagram", "tiktok", "reviews", "forums"]
 
@@ -576,8 +579,11 @@ def build_mentions() -> pd.DataFrame:
                     opts = MENTION_TEMPLATES[topic]
                     kind, sent, tpl = opts[rng.integers(len(opts))]
                 sec = int(rng.integers(6 * 3600, 24 * 3600))
-                rows.append((day + pd.Timedelta(seconds=sec), topic, kind, sent,
-                             _fill(rng, tpl)))
+                text = _fill(rng, tpl) + str(rng.choice(MENTION_TAILS))
+                if rng.random() < 0.3:
+                    first = text if text.startswith("Copperpot") else text[0].lower() + text[1:]
+                    text = str(rng.choice(MENTION_HEADS)) + first
+                rows.append((day + pd.Timedelta(seconds=sec), topic, kind, sent, text))
     df = pd.DataFrame(rows, columns=["mentioned_at", "topic", "kind", "intended_sentiment",
                                      "text"])
     df = df.sort_values("mentioned_at", kind="stable").reset_index(drop=True)

@@ -371,10 +371,10 @@ def _convert(fname: str, col: Col, s: pd.Series) -> pd.Series:
               f"(expected the form {example})")
         return t
     if k == "category":
+        _fail(fname, col, s, ~s.isin(col.categories).to_numpy() & ~empty,
+              f"is not one of the allowed values ({', '.join(col.categories)})")
         cat = pd.Categorical(s.where(~empty, None), categories=list(col.categories),
                              ordered=col.ordered)
-        _fail(fname, col, s, (cat.codes == -1) & ~empty,
-              f"is not one of the allowed values ({', '.join(col.categories)})")
         return pd.Series(cat, index=s.index)
     raise AssertionError(f"unknown column kind {k}")  # pragma: no cover - schema bug
 
