@@ -1,0 +1,698 @@
+"""What learners feel: notebook run time, widget latency, kernel memory (issue 7).
+
+Run from the repository root::
+
+    python bench/benchmark.py                 # everything, writes docs/benchmark.md and .json
+    python bench/benchmark.py --skip-suite    # leave out the full test suite's wall time
+    python bench/benchmark.py --quick         # one run per notebook, 20 updates per widget
+
+Everything is DISCOVERED, nothing is listed: notebooks are ``lessons/`` and ``solutions/``
+``NN-*.ipynb``; widgets are the functions in the ``__all__`` of each module in
+``widgets/views/`` (each callable with no arguments, returning a Box whose controls are reachable
+through ``.children``); datasets are ``widgets.data.names()``.
+
+The floor is a generated notebook, executed exactly like the real ones: the bootstrap cell plus
+the union of every import statement found in the lesson and solution notebooks. A bare kernel
+(the bootstrap cell only) is measured too, so the cost of the imports themselves is visible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import copy
+import datetime as dt
+import importlib
+import importlib.metadata
+import json
+import os
+import pkgutil
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+NOTEBOOK_FOLDERS = ("lessons", "solutions")
+NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
+SCALES = (10, 100)
+PACKAGES = ("pandas", "numpy", "plotly", "ipywidgets", "anywidget", "scikit-learn", "scipy",
+            "networkx", "vaderSentiment", "ipykernel", "jupyter_client", "nbclient", "pytest",
+            "nbval")
+
+# Budgets (issue 7).
+NOTEBOOK_RATIO, NOTEBOOK_SLACK_S = 1.5, 2.0
+WIDGET_P95_MS = {1: 50.0, 100: 250.0}
+KERNEL_PEAK_MB = 300.0
+SUITE_S = 600.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Discovery
+# ---------------------------------------------------------------------------------------------
+def discover_notebooks(root: Path = ROOT) -> list[Path]:
+    """Every lessons/ and solutions/ NN-*.ipynb, sorted by folder then name."""
+    found: list[Path] = []
+    for folder in NOTEBOOK_FOLDERS:
+        found += sorted((root / folder).glob(NOTEBOOK_GLOB))
+    return found
+
+
+def discover_views(package: str = "widgets.views") -> list[tuple[str, Callable[[], Any]]]:
+    """(qualified name, function) for every function in the ``__all__`` of each views module."""
+    pkg = importlib.import_module(package)
+    views = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        for name in getattr(module, "__all__", []):
+            func = getattr(module, name, None)
+            if callable(func):
+                views.append((f"{info.name}.{name}", func))
+    return views
+
+
+def _code_cells(nb: dict[str, Any]) -> list[str]:
+    out = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            src = cell.get("source", "")
+            out.append("".join(src) if isinstance(src, list) else src)
+    return out
+
+
+def _parse_cell(src: str) -> ast.Module | None:
+    try:
+        return ast.parse(src)
+    except SyntaxError:  # IPython magics or shell escapes: drop those lines and retry
+        kept = "\n".join(line for line in src.splitlines() if not line.lstrip().startswith(("%", "!")))
+        try:
+            return ast.parse(kept)
+        except SyntaxError:
+            return None
+
+
+def import_statements(sources: list[str]) -> list[str]:
+    """The distinct top-level import statements of the given cells, in order of appearance."""
+    seen: list[str] = []
+    for src in sources:
+        tree = _parse_cell(src)
+        if tree is None:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                stmt = ast.unparse(node)
+                if stmt not in seen:
+                    seen.append(stmt)
+    return seen
+
+
+def floor_notebook(paths: list[Path], with_imports: bool = True) -> dict[str, Any]:
+    """A notebook with the bootstrap cell (first code cell) plus the union of the imports."""
+    import nbformat
+
+    nbs = [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+    cells = [_code_cells(nb) for nb in nbs]
+    bootstrap = next((c[0] for c in cells if c), "")
+    rest = [src for c in cells for src in c[1:]]
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells.append(nbformat.v4.new_code_cell(bootstrap))
+    if with_imports:
+        imports = import_statements(rest)
+        if imports:
+            nb.cells.append(nbformat.v4.new_code_cell("\n".join(imports)))
+    return nb
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebooks in fresh kernels
+# ---------------------------------------------------------------------------------------------
+def vm_hwm_mb(pid: int) -> float | None:
+    """Peak resident memory (VmHWM) of a process in MB, from /proc; None where unavailable."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _kernel_pid(km: Any) -> int | None:
+    prov = getattr(km, "provisioner", None)
+    proc = getattr(prov, "process", None) if prov is not None else None
+    pid = getattr(proc, "pid", None) or getattr(prov, "pid", None)
+    return int(pid) if pid else None
+
+
+def run_notebook(nb: dict[str, Any], cwd: Path, timeout: int = 600) -> dict[str, Any]:
+    """Execute ``nb`` in a fresh kernel from ``cwd``; wall time to the last cell's reply and VmHWM.
+
+    The kernel's peak memory is read after the last code cell, before the kernel is shut down.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    state: dict[str, Any] = {"end": None, "mb": None, "pid": None, "ready": None}
+
+    class _Client(NotebookClient):
+        async def async_execute_cell(self, cell, cell_index, *args, **kwargs):  # type: ignore[override]
+            if state["ready"] is None:
+                state["ready"] = time.perf_counter()
+            result = await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+            if cell.cell_type == "code" and cell.source.strip():
+                state["end"] = time.perf_counter()
+                state["pid"] = state["pid"] or _kernel_pid(self.km)
+                if state["pid"]:
+                    state["mb"] = vm_hwm_mb(state["pid"])
+            return result
+
+    node = nbformat.from_dict(copy.deepcopy(nb))
+    client = _Client(node, timeout=timeout, kernel_name="python3", allow_errors=True,
+                     resources={"metadata": {"path": str(cwd)}})
+    start = time.perf_counter()
+    client.execute()
+    end = state["end"] or time.perf_counter()
+    errors = [f"cell {i}: {o.get('ename')}: {o.get('evalue')}"
+              for i, c in enumerate(node.cells) if c.cell_type == "code"
+              for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    return {"wall_s": end - start,
+            "kernel_ready_s": (state["ready"] or end) - start,
+            "peak_mb": state["mb"], "errors": errors, "cells_s": cell_times(node)}
+
+
+def cell_times(nb: Any) -> dict[int, float]:
+    """Seconds each code cell took (nbclient's execute_input to execute_reply timestamps)."""
+    out = {}
+    for i, cell in enumerate(nb.cells):
+        ex = cell.get("metadata", {}).get("execution", {})
+        a, b = ex.get("iopub.execute_input"), ex.get("shell.execute_reply")
+        if a and b:
+            out[i] = (dt.datetime.fromisoformat(b.replace("Z", "+00:00"))
+                      - dt.datetime.fromisoformat(a.replace("Z", "+00:00"))).total_seconds()
+    return out
+
+
+def _summarise_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    walls = [r["wall_s"] for r in runs]
+    mbs = [r["peak_mb"] for r in runs if r["peak_mb"] is not None]
+    return {"wall_s": statistics.median(walls), "wall_runs_s": walls,
+            "kernel_ready_s": statistics.median(r["kernel_ready_s"] for r in runs),
+            "peak_mb": max(mbs) if mbs else None,
+            "errors": sorted({e for r in runs for e in r["errors"]}),
+            "slowest_cells_s": sorted(
+                ((i, statistics.median(r["cells_s"].get(i, 0.0) for r in runs)) for i in runs[0]["cells_s"]),
+                key=lambda x: -x[1])[:3]}
+
+
+def bench_notebooks(paths: list[Path], repeat: int, log: Callable[[str], None]) -> dict[str, Any]:
+    import nbformat
+
+    out: dict[str, Any] = {"floor": {}, "notebooks": []}
+    bare = floor_notebook(paths, with_imports=False)
+    floor = floor_notebook(paths, with_imports=True)
+    out["floor"]["imports"] = import_statements([s for p in paths for s in _code_cells(
+        json.loads(p.read_text(encoding="utf-8")))[1:]])
+    cwd = (ROOT / NOTEBOOK_FOLDERS[0])
+    for key, nb in (("bare_kernel", bare), ("floor", floor)):
+        runs = [run_notebook(nb, cwd) for _ in range(repeat)]
+        out["floor"][key] = _summarise_runs(runs)
+        log(f"  {key:12s} {out['floor'][key]['wall_s']:.2f} s  "
+            f"{out['floor'][key]['peak_mb'] or 0:.0f} MB")
+    floor_s = out["floor"]["floor"]["wall_s"]
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        runs = [run_notebook(nb, path.parent) for _ in range(repeat)]
+        row = {"notebook": str(path.relative_to(ROOT)), **_summarise_runs(runs)}
+        row["ratio"] = row["wall_s"] / floor_s if floor_s else None
+        row["budget_s"] = NOTEBOOK_RATIO * floor_s + NOTEBOOK_SLACK_S
+        row["time_met"] = row["wall_s"] <= row["budget_s"] and not row["errors"]
+        row["memory_met"] = row["peak_mb"] is not None and row["peak_mb"] <= KERNEL_PEAK_MB
+        out["notebooks"].append(row)
+        errs = "errors: " + "; ".join(row["errors"]) if row["errors"] else ""
+        log(f"  {row['notebook']:40s} {row['wall_s']:.2f} s  x{row['ratio']:.2f}  "
+            f"{row['peak_mb'] or 0:.0f} MB  slowest cells {row['slowest_cells_s']}  {errs}")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Widgets in-process
+# ---------------------------------------------------------------------------------------------
+_DISPLAY_ONLY = ("HTML", "HTMLMath", "Label", "Output", "Valid", "Image", "Audio", "Video")
+
+
+def find_controls(root: Any) -> list[Any]:
+    """Controls inside ``root`` (recursively through ``.children``): widgets a learner changes."""
+    import ipywidgets as w
+
+    found: list[Any] = []
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop(0)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, w.Box):
+            stack.extend(node.children)
+            continue
+        if type(node).__name__ in _DISPLAY_ONLY or getattr(node, "disabled", False):
+            continue
+        if isinstance(node, w.Button) or (isinstance(node, w.DOMWidget) and node.has_trait("value")
+                                          and not isinstance(node, w.Box)):
+            if isinstance(node, w.Button) or _next_value(node, random.Random(0)) is not _SKIP:
+                found.append(node)
+    return found
+
+
+_SKIP = object()
+
+
+def _next_value(ctl: Any, rng: random.Random) -> Any:
+    """A valid value for ``ctl`` different from the current one, or _SKIP if it cannot be driven."""
+    import ipywidgets as w
+
+    cur = ctl.value
+    if isinstance(ctl, w.widgets.widget_selection._MultipleSelection):
+        n = len(ctl.options)
+        if n == 0:
+            return _SKIP
+        k = rng.randint(1, n)
+        return ("index", tuple(sorted(rng.sample(range(n), k))))
+    if isinstance(ctl, w.widgets.widget_selection._Selection):
+        n = len(ctl.options)
+        if n < 2:
+            return _SKIP
+        idx = ctl.index if ctl.index is not None else -1
+        choices = [i for i in range(n) if i != idx]
+        return ("index", rng.choice(choices))
+    if isinstance(cur, bool):
+        return not cur
+    if isinstance(ctl, w.widgets.widget_int._BoundedIntRange | w.widgets.widget_float._BoundedFloatRange):
+        lo, hi = ctl.min, ctl.max
+        a, b = sorted((_num(ctl, lo, hi, rng), _num(ctl, lo, hi, rng)))
+        return (a, b)
+    if isinstance(ctl, w.widgets.widget_int._BoundedInt | w.widgets.widget_float._BoundedFloat):
+        if ctl.max <= ctl.min:
+            return _SKIP
+        for _ in range(20):
+            v = _num(ctl, ctl.min, ctl.max, rng)
+            if v != cur:
+                return v
+        return ctl.max if cur != ctl.max else ctl.min
+    if isinstance(cur, str) and isinstance(ctl, w.Text | w.Textarea | w.Combobox):
+        return f"benchmark text {rng.randint(0, 10**6)}"
+    return _SKIP
+
+
+def _num(ctl: Any, lo: float, hi: float, rng: random.Random) -> float:
+    import ipywidgets as w
+
+    step = getattr(ctl, "step", None) or 1
+    n = int(round((hi - lo) / step))
+    v = lo + rng.randint(0, max(n, 0)) * step
+    if isinstance(ctl, w.widgets.widget_int._Int | w.widgets.widget_int._IntRange):
+        return int(min(max(v, lo), hi))
+    return float(min(max(round(v, 10), lo), hi))
+
+
+def drive(controls: list[Any], n: int = 50, seed: int = 7) -> dict[str, Any]:
+    """Change controls ``n`` times (round robin, varied valid values); time each change in ms."""
+    import ipywidgets as w
+
+    rng = random.Random(seed)
+    times: list[float] = []
+    per: dict[str, list[float]] = {}
+    errors: list[str] = []
+    if not controls:
+        return {"n": 0, "times_ms": [], "per_control": {}, "errors": ["no controls found"]}
+    for i in range(n):
+        ctl = controls[i % len(controls)]
+        label = f"{type(ctl).__name__}:{getattr(ctl, 'description', '') or i % len(controls)}"
+        if isinstance(ctl, w.Button):
+            t0 = time.perf_counter()
+            try:
+                ctl.click()
+            except Exception as exc:  # the benchmark reports, it does not stop
+                errors.append(f"{label}: {type(exc).__name__}: {exc}")
+            dt_ms = (time.perf_counter() - t0) * 1000
+        else:
+            value = _next_value(ctl, rng)
+            if value is _SKIP:
+                continue
+            t0 = time.perf_counter()
+            try:
+                if isinstance(value, tuple) and len(value) == 2 and value[0] == "index":
+                    ctl.index = value[1]
+                else:
+                    ctl.value = value
+            except Exception as exc:
+                errors.append(f"{label}: {type(exc).__name__}: {exc}")
+            dt_ms = (time.perf_counter() - t0) * 1000
+        times.append(dt_ms)
+        per.setdefault(label, []).append(dt_ms)
+    return {"n": len(times), "times_ms": times,
+            "per_control": {k: {"n": len(v), "p50_ms": pct(v, 50), "max_ms": max(v)}
+                            for k, v in per.items()},
+            "errors": sorted(set(errors))}
+
+
+def pct(values: list[float], q: float) -> float | None:
+    """The q-th percentile (linear interpolation); None for no values."""
+    if not values:
+        return None
+    s = sorted(values)
+    k = (len(s) - 1) * q / 100
+    lo = int(k)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+# ---------------------------------------------------------------------------------------------
+# Synthetic scale-up of the shipped data
+# ---------------------------------------------------------------------------------------------
+def id_columns(name: str) -> list[str]:
+    """Text columns that identify rows or link datasets (keys, link columns, their targets)."""
+    from widgets import data
+
+    schemas = data.SCHEMAS
+    sch = schemas[name]
+    kinds = {c.name: c.kind for c in sch.columns}
+    cols = set(sch.key) | {col for col, _, _ in sch.links}
+    for osch in schemas.values():
+        for _col, target, tcol in osch.links:
+            if target == name:
+                cols.add(tcol)
+    cols |= {c for c in kinds if c.endswith("_id")}
+    return [c for c in kinds if c in cols and kinds[c] == "str"]
+
+
+def scale_frame(df: Any, factor: int, ids: list[str]) -> Any:
+    """``factor`` copies of ``df`` stacked, id columns suffixed so every copy has unique ids."""
+    import pandas as pd
+
+    if factor <= 1:
+        return df.copy()
+    parts = []
+    for k in range(factor):
+        part = df.copy()
+        if k:
+            for col in ids:
+                if col in part:
+                    s = part[col]
+                    part[col] = s.where(s.isna(), s.astype(str) + f"~{k}")
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+@contextlib.contextmanager
+def scaled_data(factor: int) -> Iterator[None]:
+    """Patch ``widgets.data.load`` (wherever it was imported) to return ``factor`` x the data."""
+    from widgets import data
+
+    original = data.load
+    cache: dict[str, Any] = {}
+
+    def load(name: str, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs:
+            return original(name, *args, **kwargs)
+        if name not in cache:
+            cache[name] = scale_frame(original(name), factor, id_columns(name))
+        return cache[name].copy()
+
+    patched = []
+    for mod in list(sys.modules.values()):
+        if getattr(mod, "__name__", "").startswith("widgets") and getattr(mod, "load", None) is original:
+            patched.append(mod)
+            mod.load = load  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        for mod in patched:
+            mod.load = original  # type: ignore[attr-defined]
+
+
+def bench_widget(func: Callable[[], Any], n: int, factor: int = 1) -> dict[str, Any]:
+    """Build the view (with ``factor`` x data), find its controls, drive them ``n`` times."""
+    with scaled_data(factor):
+        t0 = time.perf_counter()
+        box = func()
+        build_ms = (time.perf_counter() - t0) * 1000
+        controls = find_controls(box)
+        result = drive(controls, n=n)
+    times = result.pop("times_ms")
+    return {"factor": factor, "build_ms": build_ms, "controls": len(controls),
+            "p50_ms": pct(times, 50), "p95_ms": pct(times, 95), "max_ms": max(times, default=None),
+            **result}
+
+
+def bench_widgets(n: int, scales: tuple[int, ...], log: Callable[[str], None]) -> list[dict[str, Any]]:
+    rows = []
+    for name, func in discover_views():
+        row: dict[str, Any] = {"widget": name, "runs": []}
+        for factor in (1, *scales):
+            try:
+                r = bench_widget(func, n, factor)
+            except Exception as exc:
+                r = {"factor": factor, "errors": [f"{type(exc).__name__}: {exc}"], "p95_ms": None,
+                     "p50_ms": None, "build_ms": None, "controls": 0, "n": 0}
+            budget = WIDGET_P95_MS.get(factor)
+            r["budget_ms"] = budget
+            r["met"] = None if budget is None else (r["p95_ms"] is not None and r["p95_ms"] <= budget
+                                                    and not r["errors"])
+            row["runs"].append(r)
+            log(f"  {name:38s} x{factor:<4d} build {r['build_ms'] or 0:7.1f} ms  p50 "
+                f"{r['p50_ms'] or 0:6.1f}  p95 {r['p95_ms'] or 0:6.1f} ms  "
+                f"({r['controls']} controls) {'; '.join(r['errors'])}")
+        rows.append(row)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Datasets, suite, machine
+# ---------------------------------------------------------------------------------------------
+def bench_datasets(repeat: int = 3) -> list[dict[str, Any]]:
+    """Cold load time of each dataset (from CSV, the loader's cache cleared before each load)."""
+    from widgets import data
+
+    cached = getattr(data, "_load_cached", None)
+    rows = []
+    for name in data.names():
+        times = []
+        df = None
+        for _ in range(repeat):
+            if cached is not None and hasattr(cached, "cache_clear"):
+                cached.cache_clear()
+            t0 = time.perf_counter()
+            df = data.load(name)
+            times.append((time.perf_counter() - t0) * 1000)
+        rows.append({"dataset": name, "rows": len(df), "columns": df.shape[1],
+                     "memory_mb": df.memory_usage(deep=True).sum() / 2**20,
+                     "cold_ms": statistics.median(times), "cold_runs_ms": times})
+    if cached is not None and hasattr(cached, "cache_clear"):
+        cached.cache_clear()
+    return rows
+
+
+def bench_suite(timeout: int = 3600) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+    wall = time.perf_counter() - t0
+    lines = [ln for ln in proc.stdout.splitlines() if ln.strip()]
+    return {"wall_s": wall, "returncode": proc.returncode, "summary": lines[-1] if lines else "",
+            "met": wall < SUITE_S}
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    versions = {}
+    for pkg in PACKAGES:
+        try:
+            versions[pkg] = importlib.metadata.version(pkg)
+        except importlib.metadata.PackageNotFoundError:
+            versions[pkg] = None
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True).stdout.strip()
+    except OSError:
+        commit = ""
+    return {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "cores": os.cpu_count(),
+            "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+            "cpu": cpu or platform.processor(), "python": platform.python_version(),
+            "platform": platform.platform(), "packages": versions, "commit": commit}
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+def verdict(met: bool | None) -> str:
+    return "n/a" if met is None else ("met" if met else "**MISSED**")
+
+
+def _f(v: float | None, fmt: str = ".1f") -> str:
+    return "–" if v is None else format(v, fmt)
+
+
+def render_markdown(res: dict[str, Any]) -> str:
+    m = res["machine"]
+    L = ["# Benchmark: what learners feel", "",
+         "Generated by `python bench/benchmark.py` (issue 7); do not edit by hand. "
+         "Raw figures: [benchmark.json](benchmark.json).", "",
+         f"Machine: {m['cores']} cores ({m['usable_cores']} usable), {m['cpu']}; Python {m['python']}; "
+         f"{m['date']}; commit {m['commit']}.", "",
+         "Packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v) + ".", "",
+         "## Budgets", "",
+         f"* a notebook's wall time at most {NOTEBOOK_RATIO}× the floor + {NOTEBOOK_SLACK_S:g} s;",
+         f"* widget p95 latency at most {WIDGET_P95_MS[1]:g} ms on the shipped data and at most "
+         f"{WIDGET_P95_MS[100]:g} ms at 100× the data;",
+         f"* kernel peak memory (VmHWM) at most {KERNEL_PEAK_MB:g} MB;",
+         f"* the whole test suite under {SUITE_S / 60:g} minutes on 2 cores.", ""]
+    nbs = res.get("notebooks")
+    if nbs:
+        fl = nbs["floor"]
+        L += ["## Notebooks (fresh kernel each, nbclient, Run All)", "",
+              f"Median of {res['settings']['repeat']} run(s). Wall time is from starting the kernel to "
+              "the last cell's reply. **Bare kernel**: the bootstrap cell only. **Floor**: the bootstrap "
+              "cell plus the union of the import statements of all lesson and solution notebooks "
+              f"({len(fl['imports'])} statements).", "",
+              "| notebook | wall (s) | × floor | budget (s) | time | kernel peak (MB) | memory |",
+              "|---|---:|---:|---:|---|---:|---|"]
+        for key in ("bare_kernel", "floor"):
+            r = fl[key]
+            L.append(f"| *{key.replace('_', ' ')}* | {_f(r['wall_s'], '.2f')} | "
+                     f"{_f(r['wall_s'] / fl['floor']['wall_s'], '.2f')} | | | {_f(r['peak_mb'], '.0f')} | "
+                     f"{verdict(r['peak_mb'] is not None and r['peak_mb'] <= KERNEL_PEAK_MB)} |")
+        for r in nbs["notebooks"]:
+            err = " (errors)" if r["errors"] else ""
+            L.append(f"| {r['notebook']}{err} | {_f(r['wall_s'], '.2f')} | {_f(r['ratio'], '.2f')} | "
+                     f"{_f(r['budget_s'], '.2f')} | {verdict(r['time_met'])} | {_f(r['peak_mb'], '.0f')} | "
+                     f"{verdict(r['memory_met'])} |")
+        imp = fl["floor"]["wall_s"] - fl["bare_kernel"]["wall_s"]
+        L += ["", f"The lessons' imports cost {imp:.2f} s over a bare kernel "
+              f"({_f(fl['floor']['peak_mb'] - fl['bare_kernel']['peak_mb'], '.0f')} MB).", ""]
+    wid = res.get("widgets")
+    if wid is not None:
+        n = res["settings"]["updates"]
+        L += ["## Widgets (in-process, update path)", "",
+              f"Each view is built, its controls found through `.children`, and {n} control changes "
+              "with varied valid values are timed (each assignment runs the observers: model + "
+              "figure update). At 10× and 100×, `widgets.data.load` returns that many copies of each "
+              "dataset with unique ids, and the view is rebuilt.", "",
+              "| widget | data | controls | build (ms) | p50 (ms) | p95 (ms) | budget (ms) | p95 |",
+              "|---|---:|---:|---:|---:|---:|---:|---|"]
+        for row in wid:
+            for r in row["runs"]:
+                err = f" ({len(r['errors'])} error(s))" if r["errors"] else ""
+                L.append(f"| {row['widget']}{err} | {r['factor']}× | {r['controls']} | "
+                         f"{_f(r['build_ms'])} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} | "
+                         f"{_f(r['budget_ms'], 'g')} | {verdict(r['met'])} |")
+        L.append("")
+    ds = res.get("datasets")
+    if ds:
+        L += ["## Datasets (cold load from CSV, loader cache cleared)", "",
+              "| dataset | rows | columns | in memory (MB) | cold load (ms) |", "|---|---:|---:|---:|---:|"]
+        for r in ds:
+            L.append(f"| {r['dataset']} | {r['rows']:,} | {r['columns']} | {_f(r['memory_mb'], '.2f')} | "
+                     f"{_f(r['cold_ms'])} |")
+        L.append("")
+    su = res.get("suite")
+    L += ["## Test suite", ""]
+    if su:
+        L += [f"`python -m pytest -q`: {su['wall_s']:.0f} s ({su['wall_s'] / 60:.1f} min) on "
+              f"{m['usable_cores']} cores, exit code {su['returncode']} ({su['summary']}): "
+              f"budget {SUITE_S / 60:g} min {verdict(su['met'])}.", ""]
+    else:
+        L += ["Not measured in this run (`--skip-suite`).", ""]
+    return "\n".join(L)
+
+
+def headline(res: dict[str, Any]) -> list[str]:
+    """One-line figures per area, for the console and the README."""
+    out = []
+    nbs = res.get("notebooks")
+    if nbs:
+        worst = max(nbs["notebooks"], key=lambda r: r["wall_s"] - r["budget_s"], default=None)
+        peak = max((r["peak_mb"] or 0 for r in nbs["notebooks"]), default=0)
+        if worst:
+            out.append(f"slowest notebook vs budget: {worst['notebook']} {worst['wall_s']:.1f} s "
+                       f"(floor {nbs['floor']['floor']['wall_s']:.1f} s, budget {worst['budget_s']:.1f} s); "
+                       f"kernel peak at most {peak:.0f} MB")
+    wid = res.get("widgets")
+    if wid:
+        for factor in (1, 100):
+            p95 = [r["p95_ms"] for row in wid for r in row["runs"] if r["factor"] == factor and r["p95_ms"]]
+            if p95:
+                out.append(f"widget p95 at {factor}x data: at most {max(p95):.0f} ms")
+    if res.get("suite"):
+        out.append(f"test suite: {res['suite']['wall_s'] / 60:.1f} min")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--skip-suite", action="store_true", help="leave out the full test suite")
+    ap.add_argument("--skip-notebooks", action="store_true", help="leave out the notebook runs")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per notebook (median reported)")
+    ap.add_argument("--updates", type=int, default=50, help="control changes per widget and scale")
+    ap.add_argument("--quick", action="store_true", help="--repeat 1 --updates 20")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs", help="folder for benchmark.md/.json")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.repeat, args.updates = 1, 20
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+
+    # What a learner's kernel sees: friendly checks, progress in a throwaway file.
+    os.environ.pop("COURSE_CHECK_MODE", None)
+    os.environ["COURSE_PROGRESS_FILE"] = str(Path(tempfile.mkdtemp(prefix="course-bench-")) / "progress.json")
+    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+
+    res: dict[str, Any] = {"machine": machine(),
+                           "settings": {"repeat": args.repeat, "updates": args.updates, "scales": SCALES},
+                           "budgets": {"notebook_ratio": NOTEBOOK_RATIO, "notebook_slack_s": NOTEBOOK_SLACK_S,
+                                       "widget_p95_ms": WIDGET_P95_MS, "kernel_peak_mb": KERNEL_PEAK_MB,
+                                       "suite_s": SUITE_S}}
+    if not args.skip_notebooks:
+        log("notebooks:")
+        res["notebooks"] = bench_notebooks(discover_notebooks(), args.repeat, log)
+    log("datasets:")
+    res["datasets"] = bench_datasets()
+    for r in res["datasets"]:
+        log(f"  {r['dataset']:20s} {r['rows']:>8,} rows  {r['cold_ms']:6.1f} ms")
+    log("widgets:")
+    res["widgets"] = bench_widgets(args.updates, SCALES, log)
+    if not args.skip_suite:
+        log("test suite (python -m pytest -q) ...")
+        res["suite"] = bench_suite()
+        log(f"  {res['suite']['wall_s']:.0f} s  {res['suite']['summary']}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "benchmark.json").write_text(json.dumps(res, indent=1, default=str) + "\n", encoding="utf-8")
+    (args.out / "benchmark.md").write_text(render_markdown(res), encoding="utf-8")
+    for line in headline(res):
+        log(line)
+    log(f"wrote {args.out / 'benchmark.md'} and {args.out / 'benchmark.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,113 @@
+"""Smoke test of bench/benchmark.py's pieces on tiny inputs (fast; never asserts a timing)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from tests.helpers import ROOT
+
+spec = importlib.util.spec_from_file_location("course_benchmark", ROOT / "bench" / "benchmark.py")
+bench = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bench)
+
+
+def _nb(*sources: str) -> dict:
+    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+            "cells": [{"cell_type": "code", "source": s, "metadata": {}, "outputs": []} for s in sources]}
+
+
+def test_discovers_lesson_and_solution_notebooks_only(tmp_path):
+    for rel in ("lessons/00-a.ipynb", "lessons/notes.ipynb", "solutions/01-b.ipynb", "exercises/00-a.ipynb"):
+        (tmp_path / rel).parent.mkdir(exist_ok=True)
+        (tmp_path / rel).write_text("{}")
+    found = [p.relative_to(tmp_path).as_posix() for p in bench.discover_notebooks(tmp_path)]
+    assert found == ["lessons/00-a.ipynb", "solutions/01-b.ipynb"]
+
+
+def test_floor_is_the_bootstrap_plus_the_union_of_imports(tmp_path):
+    a, b = tmp_path / "00-a.ipynb", tmp_path / "01-b.ipynb"
+    a.write_text(json.dumps(_nb("import sys  # bootstrap", "import pandas as pd\nx = 1\n%matplotlib inline",
+                                "from widgets.data import load")))
+    b.write_text(json.dumps(_nb("import sys  # bootstrap", "from widgets.data import load\nimport math",
+                                "def broken(:")))
+    nb = bench.floor_notebook([a, b])
+    assert [c.source for c in nb.cells] == [
+        "import sys  # bootstrap", "import pandas as pd\nfrom widgets.data import load\nimport math"]
+    assert len(bench.floor_notebook([a, b], with_imports=False).cells) == 1
+
+
+def test_discovers_views_and_drives_their_controls():
+    views = dict(bench.discover_views())
+    assert "stance.where_do_you_stand" in views
+    box = views["stance.where_do_you_stand"]()
+    controls = bench.find_controls(box)
+    assert controls and all(hasattr(c, "description") for c in controls)
+    summary = next(c for c in box.children if "course-widget-summary" in c._dom_classes)
+    before = summary.value
+    result = bench.drive([c for c in controls if c.has_trait("value")], n=6)
+    assert result["n"] == 6 and not result["errors"]
+    assert summary.value != before or any(c.value for c in controls if c.has_trait("value"))
+
+
+def test_next_value_is_valid_and_different_for_each_kind_of_control():
+    import random
+
+    import ipywidgets as w
+
+    rng = random.Random(1)
+    slider = w.IntSlider(value=3, min=0, max=5)
+    fslider = w.FloatSlider(value=0.5, min=0, max=1, step=0.1)
+    drop = w.Dropdown(options=["a", "b", "c"], value="a")
+    multi = w.SelectMultiple(options=["a", "b", "c"])
+    rng_slider = w.IntRangeSlider(value=(1, 2), min=0, max=10)
+    for _ in range(10):
+        assert bench._next_value(slider, rng) in {0, 1, 2, 4, 5}
+        assert 0 <= bench._next_value(fslider, rng) <= 1
+        assert bench._next_value(drop, rng) in {("index", 1), ("index", 2)}
+        kind, idx = bench._next_value(multi, rng)
+        assert kind == "index" and idx and set(idx) <= {0, 1, 2}
+        lo, hi = bench._next_value(rng_slider, rng)
+        assert 0 <= lo <= hi <= 10
+    assert bench._next_value(w.Checkbox(value=True), rng) is False
+    assert bench._next_value(w.Dropdown(options=["only"]), rng) is bench._SKIP
+    box = w.VBox([w.HBox([slider, w.HTML("x")]), drop, w.Button(description="go"), w.Label("y")])
+    assert {type(c).__name__ for c in bench.find_controls(box)} == {"IntSlider", "Dropdown", "Button"}
+
+
+def test_scaled_data_copies_rows_with_unique_linked_ids():
+    from widgets import data
+
+    posts = data.load("posts")
+    with bench.scaled_data(3):
+        big = data.load("posts")
+        comments = data.load("comments")
+    assert len(big) == 3 * len(posts) and big["post_id"].is_unique
+    assert list(big.dtypes) == list(posts.dtypes)
+    assert comments["comment_id"].is_unique and comments["post_id"].isin(big["post_id"]).all()
+    assert data.load("posts").shape == posts.shape  # restored
+
+
+def test_percentiles_budgets_and_report():
+    assert bench.pct([], 50) is None
+    assert bench.pct([1.0, 2.0, 3.0], 50) == 2.0
+    assert bench.pct(list(range(101)), 95) == pytest.approx(95)
+    assert bench.vm_hwm_mb(-1) is None
+    res = {"machine": bench.machine(), "settings": {"repeat": 1, "updates": 2, "scales": [10]},
+           "notebooks": {"floor": {"imports": ["import x"],
+                                   "bare_kernel": {"wall_s": 1.0, "peak_mb": 50.0},
+                                   "floor": {"wall_s": 2.0, "peak_mb": 100.0}},
+                         "notebooks": [{"notebook": "lessons/00-a.ipynb", "wall_s": 6.0, "ratio": 3.0,
+                                        "budget_s": 5.0, "time_met": False, "peak_mb": 120.0,
+                                        "memory_met": True, "errors": []}]},
+           "widgets": [{"widget": "a.b", "runs": [
+               {"factor": 1, "controls": 2, "build_ms": 1.0, "p50_ms": 1.0, "p95_ms": 2.0,
+                "budget_ms": 50.0, "met": True, "errors": []}]}],
+           "datasets": [{"dataset": "posts", "rows": 10, "columns": 2, "memory_mb": 0.1, "cold_ms": 3.0}],
+           "suite": None}
+    md = bench.render_markdown(res)
+    assert "| lessons/00-a.ipynb | 6.00 | 3.00 | 5.00 | **MISSED** | 120 | met |" in md
+    assert "| a.b | 1× | 2 |" in md and "--skip-suite" in md
+    assert any("lessons/00-a.ipynb" in line for line in bench.headline(res))
