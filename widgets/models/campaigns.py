@@ -131,6 +131,18 @@ def outside_target_share_by_campaign(results: pd.DataFrame) -> pd.Series:
     return _ratio(sums["out"], sums["conversions"]).rename("outside_target_share")
 
 
+def target_lift_by_campaign(results: pd.DataFrame) -> pd.Series:
+    """Per campaign, how many times more often its targeted people converted per impression than
+    the people outside its target (NaN where either group saw nothing or nobody outside acted).
+
+    Comparing inside each campaign keeps the channel the same on both sides of the ratio."""
+    r = results.assign(inside=results["in_target"].astype(bool))
+    g = r.groupby(["campaign_id", "inside"], observed=True)[["impressions", "conversions"]].sum()
+    rate = _ratio(g["conversions"], g["impressions"]).unstack("inside")
+    rate = rate.reindex(columns=[True, False])
+    return _ratio(rate[True], rate[False]).rename("target_lift")
+
+
 def _cell_mask(results: pd.DataFrame, age: str, income: str, region: str) -> pd.Series:
     mask = (results["age_band"].astype(str) == age) & (results["income_band"].astype(str) == income)
     if region != ALL_REGIONS:
