@@ -1,0 +1,169 @@
+"""Lesson 02's segment explorer: pick a demographic box, see how little its people agree;
+then switch to need-based clusters and see them cut across the boxes."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..data import load
+from ..figures.segments import (
+    MAX_CLUSTERS,
+    cluster_mix_figure,
+    eta_figure,
+    eta_title,
+    fill_cluster_mix,
+    segment_title,
+    top_need_figure,
+)
+from ..models.segments import (
+    ANY,
+    BANDS,
+    DEMOGRAPHICS,
+    LABELS,
+    NEEDS,
+    crosstab,
+    disagreement,
+    eta_squared_table,
+    filter_segment,
+    largest_gap,
+    need_clusters,
+    segment_label,
+    spread_ratio,
+    top_need_shares,
+)
+
+__all__ = ["segment_explorer"]
+
+_DEFAULT_K = 5
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
+    """Drop-downs for age band, income band and region (each with "any"), a chart of the box's
+    top needs against everyone's, and a second tab with k-means need clusters (fitted once per k).
+    """
+    survey = load("survey") if survey is None else survey
+    everyone_shares = top_need_shares(survey)
+    everyone_dis = disagreement(survey)
+    demo_eta = eta_squared_table(survey)
+    fits: dict[int, pd.Series] = {}
+
+    def clusters(k: int) -> pd.Series:
+        if k not in fits:  # k-means runs once per k, never on a drop-down change
+            fits[k] = need_clusters(survey, k=k, seed=0)
+        return fits[k]
+
+    # -- tab 1: a demographic segment -------------------------------------------------------
+    style = {"description_width": "initial"}
+    pickers = {
+        col: w.Dropdown(options=[(f"any {LABELS[col]}", ANY), *[(b, b) for b in BANDS[col]]],
+                        value=ANY, description=LABELS[col].capitalize(), style=style,
+                        layout=w.Layout(width="230px"))
+        for col in DEMOGRAPHICS
+    }
+    shares_fig = go.FigureWidget(top_need_figure(everyone_shares, everyone_shares, "everyone",
+                                                 len(survey), everyone_dis, everyone_dis))
+
+    # -- tab 2: need clusters ---------------------------------------------------------------
+    k_slider = w.IntSlider(value=_DEFAULT_K, min=2, max=MAX_CLUSTERS, step=1, continuous_update=False,
+                           description="Number of clusters (k)", style=style,
+                           layout=w.Layout(width="340px"))
+    across = w.Dropdown(options=[(LABELS[c], c) for c in DEMOGRAPHICS], value="age_band",
+                        description="Compare with", style=style, layout=w.Layout(width="260px"))
+    mix_fig = go.FigureWidget(cluster_mix_figure(crosstab(survey["age_band"], clusters(_DEFAULT_K)),
+                                                 "age_band"))
+    eta_fig = go.FigureWidget(eta_figure(_eta_with(demo_eta, survey, clusters(_DEFAULT_K))))
+
+    tabs = w.Tab(children=[
+        w.VBox([w.HBox(list(pickers.values())), shares_fig]),
+        w.VBox([w.HBox([k_slider, across]), mix_fig, eta_fig]),
+    ], titles=("Demographic segment", "Need-based clusters"))
+    summary = w.HTML().add_class("course-widget-summary")
+
+    def chosen() -> dict[str, str]:
+        return {col: str(p.value) for col, p in pickers.items()}
+
+    def describe_segment() -> str:
+        choice = chosen()
+        label = segment_label(**choice)
+        group = filter_segment(survey, **choice)
+        n = len(group)
+        if n == 0:
+            return (f"No one in the survey is <b>{html.escape(label)}</b>: a segment of nobody. "
+                    "Set one of the drop-downs back to \u201cany\u201d.")
+        if n == 1:
+            return (f"Only one respondent is <b>{html.escape(label)}</b>. One person cannot "
+                    "disagree with anyone, and is not a segment: widen it.")
+        dis = disagreement(group)
+        shares = top_need_shares(group)
+        top = str(shares.idxmax())
+        if label == "everyone":
+            return (f"<b>Everyone ({n:,} people): two picked at random want different things "
+                    f"{_pct(dis)} of the time.</b> Narrow the segment with the drop-downs: does a "
+                    "demographic box agree more?")
+        return (f"<b>In this segment ({html.escape(label)}: {n:,} people), two people picked at "
+                f"random want different things {_pct(dis)} of the time; across everyone, "
+                f"{_pct(everyone_dis)}.</b> Its most common top need, {top}, is the top need of "
+                f"only {_pct(shares.max())} of them: a message built on it misses the other "
+                f"{_pct(1 - shares.max())}. Their need scores are {_pct(spread_ratio(group, survey))} "
+                "as spread out as everyone's.")
+
+    def describe_clusters() -> str:
+        k, by = int(k_slider.value), str(across.value)
+        labels = clusters(k)
+        table = crosstab(survey[by], labels)
+        eta = _eta_with(demo_eta, survey, labels).mean()
+        return (f"<b>With {k} need clusters, knowing someone's cluster explains "
+                f"{100 * eta['cluster']:.0f}% of the variation in their need scores; knowing "
+                f"their {LABELS[by]} explains {100 * eta[by]:.1f}%.</b> A cluster's share differs "
+                f"by at most {100 * largest_gap(table):.0f} points between {LABELS[by]}s: the "
+                "clusters cut across the demographic boxes.")
+
+    def update_segment(_change: object = None) -> None:
+        choice = chosen()
+        label = segment_label(**choice)
+        group = filter_segment(survey, **choice)
+        shares = top_need_shares(group)
+        n = len(group)
+        with shares_fig.batch_update():
+            shares_fig.data[0].y = [100 * float(shares[x]) if n else 0.0 for x in NEEDS]
+            shares_fig.data[0].name = f"in this segment ({n:,})"
+            shares_fig.layout.title.text = segment_title(label, n, disagreement(group), everyone_dis)
+        update_summary()
+
+    def update_clusters(_change: object = None) -> None:
+        k, by = int(k_slider.value), str(across.value)
+        labels = clusters(k)
+        eta = _eta_with(demo_eta, survey, labels)
+        with mix_fig.batch_update():
+            fill_cluster_mix(mix_fig, crosstab(survey[by], labels), by)
+        with eta_fig.batch_update():
+            eta_fig.data[-1].x = [100 * float(v) for v in eta["cluster"]]
+            eta_fig.layout.title.text = eta_title(eta)
+        update_summary()
+
+    def update_summary(_change: object = None) -> None:
+        summary.value = describe_clusters() if tabs.selected_index == 1 else describe_segment()
+
+    for picker in pickers.values():
+        picker.observe(update_segment, names="value")
+    k_slider.observe(update_clusters, names="value")
+    across.observe(update_clusters, names="value")
+    tabs.observe(update_summary, names="selected_index")
+    update_summary()
+    box = w.VBox([tabs, summary])
+    return box.add_class("course-widget").add_class("course-widget-segment-explorer")
+
+
+def _eta_with(demo_eta: pd.DataFrame, survey: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
+    """The demographic eta-squared table with a ``cluster`` column for ``labels`` added."""
+    table = demo_eta.copy()
+    table["cluster"] = eta_squared_table(survey, {"cluster": labels})["cluster"]
+    return table
