@@ -73,8 +73,12 @@ def test_next_value_is_valid_and_different_for_each_kind_of_control():
         assert 0 <= lo <= hi <= 10
     assert bench._next_value(w.Checkbox(value=True), rng) is False
     assert bench._next_value(w.Dropdown(options=["only"]), rng) is bench._SKIP
-    box = w.VBox([w.HBox([slider, w.HTML("x")]), drop, w.Button(description="go"), w.Label("y")])
-    assert {type(c).__name__ for c in bench.find_controls(box)} == {"IntSlider", "Dropdown", "Button"}
+    box = w.VBox([w.HBox([slider, w.HTML("x")]), drop, w.Button(description="go"), w.Label("y"),
+                  w.Tab(children=[w.Checkbox(), w.HTML("z")])])
+    assert {type(c).__name__ for c in bench.find_controls(box)} == {"IntSlider", "Dropdown", "Button", "Tab",
+                                                                   "Checkbox"}
+    tab = box.children[-1]
+    assert bench.drive([tab], n=3)["n"] == 3 and tab.selected_index in (0, 1)
 
 
 def test_scaled_data_copies_rows_with_unique_linked_ids():
@@ -100,6 +104,7 @@ def test_percentiles_budgets_and_report():
                                    "bare_kernel": {"wall_s": 1.0, "peak_mb": 50.0},
                                    "floor": {"wall_s": 2.0, "peak_mb": 100.0}},
                          "notebooks": [{"notebook": "lessons/00-a.ipynb", "wall_s": 6.0, "ratio": 3.0,
+                                        "own_floor_s": 1.5, "over_own_floor_s": 4.5,
                                         "budget_s": 5.0, "time_met": False, "peak_mb": 120.0,
                                         "memory_met": True, "errors": []}]},
            "widgets": [{"widget": "a.b", "runs": [
@@ -108,6 +113,6 @@ def test_percentiles_budgets_and_report():
            "datasets": [{"dataset": "posts", "rows": 10, "columns": 2, "memory_mb": 0.1, "cold_ms": 3.0}],
            "suite": None}
     md = bench.render_markdown(res)
-    assert "| lessons/00-a.ipynb | 6.00 | 3.00 | 5.00 | **MISSED** | 120 | met |" in md
+    assert "| lessons/00-a.ipynb | 6.00 | 3.00 | 5.00 | **MISSED** | 1.50 | 4.50 | 120 | met |" in md
     assert "| a.b | 1× | 2 |" in md and "--skip-suite" in md
     assert any("lessons/00-a.ipynb" in line for line in bench.headline(res))
