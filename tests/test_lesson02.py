@@ -378,9 +378,11 @@ def test_clusters_tab_changes_summary_and_fits_kmeans_once_per_k(monkeypatch):
     segment_text = summary.value
     tabs.selected_index = 1
     assert summary.value != segment_text and "5 need clusters" in summary.value
-    mix = tabs.children[1].children[1]
+    mix, eta = tabs.children[1].children[1], tabs.children[1].children[2]
+    eta_before = (tuple(eta.data[-1].x), tuple(eta.data[-1].text), eta.layout.title.text)
     _find(box, "Number of clusters (k)").value = 3
     assert "3 need clusters" in summary.value
+    assert (tuple(eta.data[-1].x), tuple(eta.data[-1].text), eta.layout.title.text) != eta_before
     assert [t.visible for t in mix.data].count(True) == 3
     _find(box, "Compare with").value = "region"
     assert "region" in summary.value and mix.layout.yaxis.title.text == "region"

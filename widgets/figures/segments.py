@@ -30,7 +30,7 @@ def segment_title(label: str, people: int, disagreement: float, everyone: float)
         return f"No respondent is {label}: widen the segment"
     if people == 1:
         return f"Only one respondent is {label}: one person is not a segment"
-    return (f"{label.capitalize()} ({people:,} people): two picked at random want different "
+    return (f"{label.capitalize()} ({people:,} people):<br>two picked at random want different "
             f"things {_pct(disagreement)} of the time (everyone: {_pct(everyone)})")
 
 
@@ -49,10 +49,10 @@ def top_need_figure(segment: pd.Series, everyone: pd.Series, label: str, people:
                marker_color=COLOURS["neutral"], hovertemplate="%{x}: %{y:.0f}%<extra></extra>"),
     ])
     fig.update_layout(
-        template=register_template(), barmode="group", height=380,
+        template=register_template(), margin={"t": 95}, barmode="group", height=380,
         title=segment_title(label, people, disagreement, everyone_disagreement),
         xaxis={"title": "top need (the need a respondent scored highest)"},
-        yaxis={"title": "respondents with this top need (%)", "range": [0, 60], "ticksuffix": "%"},
+        yaxis={"title": "share of respondents (%)", "range": [0, 60], "ticksuffix": "%"},
         legend={"orientation": "h", "y": -0.25},
     )
     return fig
@@ -71,7 +71,7 @@ def cluster_mix_title(table: pd.DataFrame, by: str) -> str:
         return f"Need clusters by {word}"
     everywhere = bool((table > 0).all().all())
     lead = f"Every need cluster is in every {word}" if everywhere else f"Need clusters by {word}"
-    return f"{lead}: a cluster's share differs by at most {100 * gap:.0f} points between them"
+    return f"{lead}:<br>a cluster's share differs by at most {100 * gap:.0f} points between them"
 
 
 def cluster_mix_figure(table: pd.DataFrame, by: str) -> go.Figure:
@@ -83,7 +83,7 @@ def cluster_mix_figure(table: pd.DataFrame, by: str) -> go.Figure:
     """
     fig = go.Figure([go.Bar(orientation="h") for _ in range(MAX_CLUSTERS)])
     fig.update_layout(
-        template=register_template(), barmode="stack", height=380,
+        template=register_template(), margin={"t": 95}, barmode="stack", height=380,
         xaxis={"title": "share of the band's respondents (%)", "range": [0, 100], "ticksuffix": "%"},
         yaxis={"title": LABELS.get(by, by), "autorange": "reversed", "type": "category"},
         legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
@@ -119,12 +119,17 @@ def eta_title(table: pd.DataFrame) -> str:
     best = max(demo, key=lambda c: means[c]) if demo else None
     if "cluster" in table.columns and best is not None:
         return (f"Need clusters explain {100 * means['cluster']:.0f}% of the variation in need "
-                f"scores; the best demographic ({LABELS.get(best, best)}) "
+                f"scores;<br>the best demographic ({LABELS.get(best, best)}) "
                 f"{100 * means[best]:.1f}%")
     if best is not None:
         return (f"Demographics explain at most {100 * means[best]:.1f}% of the variation in "
                 "need scores")
     return "Variation in need scores explained"
+
+
+def eta_labels(values: pd.Series) -> list[str]:
+    """Bar labels for eta squared values (fractions), e.g. "0.1%" or "76%"."""
+    return [f"{100 * v:.1f}%" if 100 * v < 10 else f"{100 * v:.0f}%" for v in values]
 
 
 def eta_figure(table: pd.DataFrame) -> go.Figure:
@@ -137,13 +142,15 @@ def eta_figure(table: pd.DataFrame) -> go.Figure:
     needs = [str(n) for n in table.index]
     fig = go.Figure([
         go.Bar(name=LABELS.get(col, col), orientation="h", y=needs,
-               x=[100 * float(v) for v in table[col]],
+               x=[100 * float(v) for v in table[col]], text=eta_labels(table[col]),
+               textposition="outside", cliponaxis=False, textfont={"size": 11},
                marker_color=colours.get(col, PALETTE[4 + i % 3]),
                hovertemplate=f"{LABELS.get(col, col)}, %{{y}}: %{{x:.1f}}%<extra></extra>")
         for i, col in enumerate(table.columns)
     ])
     fig.update_layout(
-        template=register_template(), barmode="group", height=420, title=eta_title(table),
+        template=register_template(), margin={"t": 95}, barmode="group", height=640, bargap=0.25,
+        title=eta_title(table), uniformtext={"minsize": 9, "mode": "show"},
         xaxis={"title": "variance of the need score explained (eta squared, %)", "range": [0, 100],
                "ticksuffix": "%"},
         yaxis={"title": "need (score 0-10)", "autorange": "reversed"},

@@ -14,6 +14,7 @@ from ..figures.segments import (
     MAX_CLUSTERS,
     cluster_mix_figure,
     eta_figure,
+    eta_labels,
     eta_title,
     fill_cluster_mix,
     segment_title,
@@ -146,6 +147,7 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
             fill_cluster_mix(mix_fig, crosstab(survey[by], labels), by)
         with eta_fig.batch_update():
             eta_fig.data[-1].x = [100 * float(v) for v in eta["cluster"]]
+            eta_fig.data[-1].text = eta_labels(eta["cluster"])
             eta_fig.layout.title.text = eta_title(eta)
         update_summary()
 
