@@ -66,8 +66,8 @@ def reach_conversions_title(campaigns: pd.DataFrame) -> str:
     if top_reach["campaign_id"] == top_conv["campaign_id"]:
         lead = f"{top_reach['name']} led on both reach and conversions"
     else:
-        lead = (f"The widest reach ({top_reach['channel']}) is not the most action "
-                f"({top_conv['channel']})")
+        wide, most = (str(x["channel"]).replace("tv", "TV") for x in (top_reach, top_conv))
+        lead = f"The widest-reaching campaign ({wide}) did not make the most people act ({most})"
     return f"{lead}; rank correlation of reach and conversions {rho:.2f}"
 
 
