@@ -24,7 +24,7 @@ from widgets.solutions import solution_region
 SOLUTION = ROOT / "solutions" / "00-start-here.ipynb"
 EXERCISE = ROOT / "exercises" / "00-start-here.ipynb"
 OTHER = "98-other-lesson.ipynb"  # a second exercise in the grading source, for the wrong-lesson case
-TIMEOUT = 25  # seconds per notebook: short, so the infinite loop costs little
+TIMEOUT = 30  # seconds per notebook: short, so the infinite loop costs little
 
 
 def questions() -> list[tuple[str, str, float]]:
