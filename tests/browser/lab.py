@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -97,6 +98,7 @@ class Lab:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = self.tmp / "jupyterlab.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self._shutting: list[threading.Thread] = []
 
     # -- set up
     def _copy_course(self) -> None:
@@ -173,18 +175,28 @@ class Lab:
             body = response.read()
         return json.loads(body) if body else None
 
-    def shutdown_kernels(self) -> None:
-        """Shut down every session's kernel, so kernels do not pile up from notebook to notebook."""
-        for session in self.api("GET", "/api/sessions"):
-            try:
-                self.api("DELETE", f"/api/sessions/{session['id']}", timeout=30)
-            except urllib.error.HTTPError:
-                pass  # already gone
-        for kernel in self.api("GET", "/api/kernels"):
-            try:
-                self.api("DELETE", f"/api/kernels/{kernel['id']}", timeout=30)
-            except urllib.error.HTTPError:
-                pass
+    def shutdown_kernels(self, wait: bool = True) -> None:
+        """Shut down every running kernel, so kernels do not pile up from notebook to notebook.
+
+        With ``wait=False`` the shutdowns run in a background thread (a kernel takes a second or
+        two to stop) while the next notebook opens; :meth:`stop` waits for them.
+        """
+        sessions = [s["id"] for s in self.api("GET", "/api/sessions")]
+        kernels = [k["id"] for k in self.api("GET", "/api/kernels")]
+
+        def shut() -> None:
+            for path in [f"/api/sessions/{i}" for i in sessions] + [f"/api/kernels/{i}" for i in kernels]:
+                try:
+                    self.api("DELETE", path, timeout=30)
+                except (urllib.error.URLError, OSError):
+                    pass  # already gone with its session, or the server is stopping
+
+        if wait:
+            shut()
+        else:
+            thread = threading.Thread(target=shut, daemon=True)
+            thread.start()
+            self._shutting.append(thread)
 
     def url(self, path: str) -> str:
         """A fresh, empty named workspace showing only ``path`` (JupyterLab restores workspaces)."""
@@ -193,6 +205,8 @@ class Lab:
 
     # -- tear down
     def stop(self) -> None:
+        for thread in self._shutting:
+            thread.join(timeout=60)
         if self.process is not None and self.process.poll() is None:
             try:
                 self.shutdown_kernels()
@@ -357,7 +371,7 @@ class Session:
         try:
             self.context.close()
         finally:
-            self.lab.shutdown_kernels()
+            self.lab.shutdown_kernels(wait=False)
 
     # -- open and run
     def open(self) -> None:
@@ -406,16 +420,26 @@ class Session:
             if cell["type"] == "code" and cell["source"].strip() and cell["count"] is None:
                 report.problems.append(f"{where} did not run")
         notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
-        # every plotly figure drew its SVG (static figures and FigureWidgets alike)
+        # every plotly figure drew its SVG (static figures and FigureWidgets alike): those in view,
+        # then those a learner reaches by opening each tab of a Tab widget (hidden until then)
         plots = notebook.locator(".js-plotly-plot")
         report.figures = plots.count()
+        self._check_plots(plots, report, "")
+        tabs = notebook.locator(".widget-tab")
+        for t in range(tabs.count()):
+            tab = tabs.nth(t)
+            if not tab.is_visible():
+                continue
+            titles = tab.locator(":scope > .lm-TabBar .lm-TabBar-tab")
+            for k in [*range(1, titles.count()), 0]:
+                title = titles.nth(k)
+                title.scroll_into_view_if_needed()
+                title.click()
+                self._check_plots(tab.locator(".js-plotly-plot"), report,
+                                  f" in tab {_short(title.text_content() or str(k), 40)!r}")
         for i in range(report.figures):
-            plot = plots.nth(i)
-            plot.scroll_into_view_if_needed()
-            try:
-                plot.locator(".main-svg").first.wait_for(state="visible", timeout=15_000)
-            except Exception:  # noqa: BLE001 - reported below
-                report.problems.append(f"plotly figure {i} drew no SVG")
+            if plots.nth(i).locator(".main-svg").count() == 0:
+                report.problems.append(f"plotly figure {i} drew no SVG (and is not visible)")
         static = sum(1 for c in report.cells for o in c["outputs"]
                      if "application/vnd.plotly.v1+json" in o.get("data", {}))
         if static > report.figures:
@@ -439,6 +463,21 @@ class Session:
         report.console = list(self.console)
         report.problems += [f"browser console: {_short(m)}" for m in self.console]
         return report
+
+    @staticmethod
+    def _check_plots(plots: Any, report: Report, where: str) -> None:
+        """Each visible plotly figure among ``plots`` shows its SVG, with a size."""
+        for i in range(plots.count()):
+            plot = plots.nth(i)
+            if not plot.is_visible():
+                continue
+            plot.scroll_into_view_if_needed()
+            try:
+                plot.locator(".main-svg").first.wait_for(state="visible", timeout=15_000)
+                size = plot.locator(".main-svg").first.bounding_box()
+                assert size and size["width"] > 20 and size["height"] > 20, f"its size is {size}"
+            except Exception as problem:  # noqa: BLE001 - reported, not raised
+                report.problems.append(f"plotly figure {i}{where} drew no SVG: {_short(str(problem), 120)}")
 
     # -- interact
     def interact(self, index: int) -> tuple[str, str, str]:
@@ -475,9 +514,10 @@ class Session:
             return None
 
         before = shown()
-        handles = box.locator(".noUi-handle")
-        selects = box.locator("select")
-        buttons = box.locator("button.jupyter-button")
+        # the first control a learner can see (a control in a hidden tab is not in view)
+        handles = box.locator(".noUi-handle:visible")
+        selects = box.locator("select:visible")
+        buttons = box.locator("button.jupyter-button:visible")
         if handles.count():
             handle = handles.first
             handle.scroll_into_view_if_needed()
