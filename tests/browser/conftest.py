@@ -27,7 +27,7 @@ def _unavailable(reason: str) -> None:
 def lab() -> Iterator[Lab]:
     """One JupyterLab server for the session, on a temporary copy of the course."""
     if chromium() is None:
-        _unavailable("Chromium is not installed (apt-get install chromium), browser tests skipped")
+        _unavailable("Chromium is not installed (apt-get install chromium; or set COURSE_CHROMIUM)")
     try:
         import playwright  # noqa: F401
     except ImportError:

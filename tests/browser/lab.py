@@ -55,9 +55,11 @@ BENIGN_CONSOLE = [
 
 
 def chromium() -> str | None:
-    """Path of the Chromium to drive ($COURSE_CHROMIUM, else Debian's chromium), or None."""
-    for candidate in (os.environ.get("COURSE_CHROMIUM"), "/usr/bin/chromium",
-                      shutil.which("chromium"), shutil.which("chromium-browser")):
+    """Path of the Chromium to drive: $COURSE_CHROMIUM if set, else Debian's chromium; or None."""
+    override = os.environ.get("COURSE_CHROMIUM")
+    candidates = [override] if override else ["/usr/bin/chromium", shutil.which("chromium"),
+                                              shutil.which("chromium-browser")]
+    for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
     return None
@@ -576,7 +578,11 @@ def opened(browser: Any, lab: Lab, path: str, settle: float = 20) -> Iterator[Se
         except Exception:
             screenshot(session.page, f"FAILED-{path}")
             raise
-        yield session
+        try:
+            yield session
+        except BaseException:
+            screenshot(session.page, f"FAILED-{path}")
+            raise
         if os.environ.get("COURSE_SCREENSHOTS_ALL") == "1":
             screenshot(session.page, path)
     finally:
