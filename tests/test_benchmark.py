@@ -98,7 +98,10 @@ def test_percentiles_budgets_and_report():
     assert bench.pct([], 50) is None
     assert bench.pct([1.0, 2.0, 3.0], 50) == 2.0
     assert bench.pct(list(range(101)), 95) == pytest.approx(95)
-    assert bench.vm_hwm_mb(-1) is None
+    assert bench.vm_hwm_mb(-1) is None and bench.cpu_seconds(-1) is None
+    import os
+
+    assert bench.vm_hwm_mb(os.getpid()) > 0 and bench.cpu_seconds(os.getpid()) > 0
     res = {"machine": bench.machine(), "settings": {"repeat": 1, "updates": 2, "scales": [10]},
            "notebooks": {"floor": {"imports": ["import x"],
                                    "bare_kernel": {"wall_s": 1.0, "peak_mb": 50.0},
@@ -113,6 +116,21 @@ def test_percentiles_budgets_and_report():
            "datasets": [{"dataset": "posts", "rows": 10, "columns": 2, "memory_mb": 0.1, "cold_ms": 3.0}],
            "suite": None}
     md = bench.render_markdown(res)
-    assert "| lessons/00-a.ipynb | 6.00 | 3.00 | 5.00 | **MISSED** | 1.50 | 4.50 | 120 | met |" in md
+    assert "| lessons/00-a.ipynb | 6.00 | 3.00 | 5.00 | **MISSED** | 1.50 | 4.50 | – | 120 | met |" in md
     assert "| a.b | 1× | 2 |" in md and "--skip-suite" in md
     assert any("lessons/00-a.ipynb" in line for line in bench.headline(res))
+
+
+def test_a_notebook_run_that_keeps_failing_is_reported_not_raised(monkeypatch):
+    calls = []
+
+    def boom(*args):
+        calls.append(1)
+        raise RuntimeError("Address already in use")
+
+    monkeypatch.setattr(bench, "_run_notebook_once", boom)
+    monkeypatch.setattr(bench.time, "sleep", lambda s: None)
+    r = bench.run_notebook({}, ROOT, attempts=2)
+    assert len(calls) == 2 and "Address already in use" in r["errors"][0]
+    summary = bench._summarise_runs([r, {**r, "wall_s": 2.0, "errors": [], "cells_s": {}}])
+    assert summary["wall_s"] == 2.0 and summary["errors"]
