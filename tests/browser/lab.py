@@ -100,7 +100,7 @@ class Lab:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = self.tmp / "jupyterlab.log"
         self.process: subprocess.Popen[bytes] | None = None
-        self._shutting: list[threading.Thread] = []
+        self._background_work: list[threading.Thread] = []
 
     # -- set up
     def _copy_course(self) -> None:
@@ -170,35 +170,58 @@ class Lab:
             return "(no log)"
 
     # -- the REST API
-    def api(self, method: str, path: str, timeout: float = 10) -> Any:
-        request = urllib.request.Request(self.base + path, method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+    def api(self, method: str, path: str, timeout: float = 10, body: Any = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, method=method, data=data, headers={
+            "Authorization": f"token {self.token}", "Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
-        return json.loads(body) if body else None
+            answer = response.read()
+        return json.loads(answer) if answer else None
 
-    def shutdown_kernels(self, wait: bool = True) -> None:
-        """Shut down every running kernel, so kernels do not pile up from notebook to notebook.
+    def _background(self, work: Any) -> None:
+        thread = threading.Thread(target=work, daemon=True)
+        thread.start()
+        self._background_work.append(thread)
 
-        With ``wait=False`` the shutdowns run in a background thread (a kernel takes a second or
-        two to stop) while the next notebook opens; :meth:`stop` waits for them.
+    def prestart(self, path: str) -> None:
+        """Start the kernel of the notebook the tests open next, while this one runs.
+
+        JupyterLab connects a notebook to the running session with its path, so the next
+        notebook does not wait for its kernel to start (the kernel is the same fresh kernel).
         """
-        sessions = [s["id"] for s in self.api("GET", "/api/sessions")]
-        kernels = [k["id"] for k in self.api("GET", "/api/kernels")]
+        body = {"path": path, "name": Path(path).name, "type": "notebook", "kernel": {"name": "python3"}}
+
+        def start() -> None:
+            try:
+                self.api("POST", "/api/sessions", timeout=60, body=body)
+            except (urllib.error.URLError, OSError):
+                pass  # the notebook then starts its own kernel, as without a head start
+
+        self._background(start)
+
+    def shutdown_kernels(self, path: str | None = None, wait: bool = True) -> None:
+        """Shut down the kernel of ``path`` (of every session and kernel if None).
+
+        Kernels must not pile up from notebook to notebook. With ``wait=False`` the shutdowns
+        run in a background thread (a kernel takes a second or two to stop) while the next
+        notebook opens; :meth:`stop` waits for them.
+        """
+        sessions = [s for s in self.api("GET", "/api/sessions") if path is None or s["path"] == path]
+        targets = [f"/api/sessions/{s['id']}" for s in sessions]
+        if path is None:
+            targets += [f"/api/kernels/{k['id']}" for k in self.api("GET", "/api/kernels")]
 
         def shut() -> None:
-            for path in [f"/api/sessions/{i}" for i in sessions] + [f"/api/kernels/{i}" for i in kernels]:
+            for target in targets:
                 try:
-                    self.api("DELETE", path, timeout=30)
+                    self.api("DELETE", target, timeout=30)
                 except (urllib.error.URLError, OSError):
                     pass  # already gone with its session, or the server is stopping
 
         if wait:
             shut()
         else:
-            thread = threading.Thread(target=shut, daemon=True)
-            thread.start()
-            self._shutting.append(thread)
+            self._background(shut)
 
     def url(self, path: str) -> str:
         """A fresh, empty named workspace showing only ``path`` (JupyterLab restores workspaces)."""
@@ -207,7 +230,7 @@ class Lab:
 
     # -- tear down
     def stop(self) -> None:
-        for thread in self._shutting:
+        for thread in self._background_work:
             thread.join(timeout=60)
         if self.process is not None and self.process.poll() is None:
             try:
@@ -373,7 +396,7 @@ class Session:
         try:
             self.context.close()
         finally:
-            self.lab.shutdown_kernels(wait=False)
+            self.lab.shutdown_kernels(self.path, wait=False)
 
     # -- open and run
     def open(self) -> None:
@@ -563,8 +586,11 @@ class Session:
 
 
 @contextmanager
-def opened(browser: Any, lab: Lab, path: str, settle: float = 20) -> Iterator[Session]:
+def opened(browser: Any, lab: Lab, path: str, settle: float = 20,
+           after: str | None = None) -> Iterator[Session]:
     """``path`` open in a fresh page after Run All, with its :class:`Report` as ``.report``.
+
+    ``after``: the notebook the tests open next, whose kernel starts while this one runs.
 
     Saves a screenshot when opening or running fails, and one per notebook when
     COURSE_SCREENSHOTS_ALL=1; always closes the page and shuts the kernel down.
@@ -573,6 +599,8 @@ def opened(browser: Any, lab: Lab, path: str, settle: float = 20) -> Iterator[Se
     try:
         try:
             session.open()
+            if after:
+                lab.prestart(after)
             session.run_all()
             session.report = session.inspect(settle=settle)
         except Exception:

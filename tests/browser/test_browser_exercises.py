@@ -21,7 +21,8 @@ NOT_ATTEMPTED = "\u25cb Not attempted"
 
 @pytest.fixture(params=EXERCISES)
 def exercise(request: pytest.FixtureRequest, lab: Lab, browser: object) -> Iterator[Session]:
-    with opened(browser, lab, request.param) as session:
+    following = EXERCISES[EXERCISES.index(request.param) + 1:]
+    with opened(browser, lab, request.param, after=next(iter(following), None)) as session:
         yield session
 
 

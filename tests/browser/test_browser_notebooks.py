@@ -21,7 +21,8 @@ NOTEBOOKS = [str(p.relative_to(ROOT)) for p in notebooks("lessons", "solutions")
 @pytest.fixture(scope="module", params=NOTEBOOKS)
 def notebook(request: pytest.FixtureRequest, lab: Lab, browser: object) -> Iterator[Session]:
     """The notebook open in a page after Run All (once for both tests below)."""
-    with opened(browser, lab, request.param) as session:
+    following = NOTEBOOKS[NOTEBOOKS.index(request.param) + 1:]
+    with opened(browser, lab, request.param, after=next(iter(following), None)) as session:
         yield session
 
 
