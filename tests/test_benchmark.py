@@ -119,6 +119,8 @@ def test_percentiles_budgets_and_report():
     assert "| lessons/00-a.ipynb | 6.00 | 3.00 | 5.00 | **MISSED** | 1.50 | 4.50 | – | 120 | met |" in md
     assert "| a.b | 1× | 2 |" in md and "--skip-suite" in md
     assert any("lessons/00-a.ipynb" in line for line in bench.headline(res))
+    assert bench.kept_findings(md + "\n## Findings\n\nwhy\n") == "\n## Findings\n\nwhy\n"
+    assert bench.kept_findings(md) == ""
 
 
 def test_a_notebook_run_that_keeps_failing_is_reported_not_raised(monkeypatch):
