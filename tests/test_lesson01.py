@@ -347,3 +347,11 @@ def test_reflection_is_not_graded():
     assert "r1" not in registry().get("01", [])
     assert registry()["01"] == ["q1", "q2", "q3", "q4", "q5"]
     assert L.r1.prompt
+
+
+def test_rank_correlation_matches_scipy_spearman_with_ties():
+    from scipy.stats import spearmanr
+
+    frame = pd.DataFrame({"reach": [5, 1, 3, 3, 9, 2, 2], "conversions": [10, 4, 4, 8, 1, 0, 7]})
+    expected = spearmanr(frame["reach"], frame["conversions"]).statistic
+    assert m.rank_correlation(frame) == pytest.approx(expected, abs=1e-12)

@@ -94,13 +94,16 @@ def channel_summary(campaigns: pd.DataFrame) -> pd.DataFrame:
 
 
 def rank_correlation(campaigns: pd.DataFrame, x: str = "reach", y: str = "conversions") -> float:
-    """Spearman rank correlation of two campaign columns (NaN with fewer than 2 campaigns)."""
+    """Spearman rank correlation of two campaign columns (NaN with fewer than 2 campaigns).
+
+    Spearman's rho is Pearson's correlation of the ranks (ties share their average rank); pandas
+    computes it without importing scipy.stats, which would cost a lesson about a second.
+    """
     if len(campaigns) < 2:
         return float("nan")
-    from scipy.stats import spearmanr
-
-    rho = spearmanr(campaigns[x].to_numpy(dtype=float), campaigns[y].to_numpy(dtype=float)).statistic
-    return float(rho)
+    ranks_x = campaigns[x].astype(float).rank(method="average")
+    ranks_y = campaigns[y].astype(float).rank(method="average")
+    return float(ranks_x.corr(ranks_y))
 
 
 def top_campaign(campaigns: pd.DataFrame, column: str) -> str:
