@@ -82,3 +82,19 @@ def test_no_helper_code_copied_into_notebooks():
                 assert not re.search(r"^(def|class) ", source(cell), re.M) or "BEGIN SOLUTION" in source(
                     cell
                 ), f"{path.name} cell {i} defines a function: it belongs in widgets/"
+
+
+def test_data_is_read_only_through_the_loader():
+    """No notebook, model, figure or view opens a dataset file itself: widgets.data.load does."""
+    code = {}
+    for path in ALL:
+        cells = [c for c in read(path)["cells"] if c["cell_type"] == "code"]
+        code[path] = "\n".join(source(c) for c in cells)
+    for path in (ROOT / "widgets").rglob("*.py"):
+        if path.name not in {"data.py", "paths.py", "grader.py"}:
+            code[path] = path.read_text(encoding="utf-8")
+    for path, text in code.items():
+        for sign in ("read_csv", "DATASETS_DIR", '"datasets"', ".csv\""):
+            assert sign not in text, (
+                f"{path.relative_to(ROOT)} reads a dataset file itself ({sign}): use widgets.data.load"
+            )
