@@ -154,6 +154,48 @@ def test_eta_squared_skips_missing_values():
     assert m.eta_squared([1, 3, 5, 7, 100], ["a", "a", "b", "b", None]) == pytest.approx(0.8)
 
 
+def _eta_by_groupby(values, groups) -> float:
+    """Eta squared computed independently: pandas groupby on the pairs with nothing missing."""
+    frame = pd.DataFrame({"v": np.asarray(values, dtype=float),
+                          "g": pd.Series(groups, dtype=object).to_numpy()}).dropna()
+    v = frame["v"]
+    total = ((v - v.mean()) ** 2).sum()
+    if len(frame) == 0 or total == 0:
+        return math.nan
+    stats_ = frame.groupby("g")["v"].agg(["mean", "size"])
+    return float((stats_["size"] * (stats_["mean"] - v.mean()) ** 2).sum() / total)
+
+
+def test_eta_squared_equals_an_independent_groupby_computation(survey):
+    rng = np.random.default_rng(1)
+    values = rng.integers(0, 11, 3000).astype(float)
+    values[rng.random(3000) < 0.05] = np.nan
+    groups = pd.Series(rng.choice(["a", "b", "c", "d"], 3000), dtype=object)
+    groups[rng.random(3000) < 0.05] = None
+    assert m.eta_squared(values, groups) == pytest.approx(_eta_by_groupby(values, groups), rel=1e-12)
+    cats = pd.Series(pd.Categorical(groups, categories=["d", "c", "b", "a", "unused"]))
+    assert m.eta_squared(pd.Series(values), cats) == pytest.approx(_eta_by_groupby(values, groups),
+                                                                   rel=1e-12)
+    clusters = m.need_clusters(survey, k=4)
+    groupings = {**{c: survey[c] for c in m.DEMOGRAPHICS}, "cluster": clusters}
+    table = m.eta_squared_table(survey, groupings)
+    for name, labels in groupings.items():
+        for need in NEEDS:
+            expected = _eta_by_groupby(survey[f"need_{need}"], labels.astype(object))
+            assert table.loc[need, name] == pytest.approx(expected, rel=1e-12)
+
+
+def test_eta_squared_edge_cases_give_nan_not_an_error():
+    assert math.isnan(m.eta_squared([5.0], ["a"]))  # one respondent: no variation
+    assert math.isnan(m.eta_squared([np.nan, 3.0], ["a", None]))  # nothing left once missing dropped
+    assert math.isnan(m.eta_squared(pd.Series([], dtype=float), pd.Series([], dtype="category")))
+    assert m.eta_squared((x for x in [1, 3, 5, 7]), iter("aabb")) == pytest.approx(0.8)  # iterables
+    with pytest.raises(ValueError):
+        m.eta_squared([1, 2, 3], ["a", "b"])
+    empty = m.eta_squared_table(tiny().iloc[:0])
+    assert empty.isna().all().all() and list(empty.index) == list(NEEDS)
+
+
 def test_eta_squared_table_has_a_row_per_need(survey):
     table = m.eta_squared_table(survey)
     assert list(table.index) == list(NEEDS)
@@ -179,6 +221,28 @@ def test_need_clusters_are_named_ordered_and_deterministic(survey):
     assert sizes.is_monotonic_decreasing
     assert all(name.endswith("first") for name in first.cat.categories)
     assert len(set(m.need_clusters(survey, k=8).cat.categories)) == 8  # repeats get a suffix
+
+
+def test_need_clusters_fit_on_a_bounded_sample_then_assign_everyone(survey):
+    # the shipped survey is fitted whole: the bound changes nothing there
+    assert m.need_clusters(survey, k=5, max_fit_rows=len(survey)).equals(m.need_clusters(survey, k=5))
+    sampled = m.need_clusters(survey, k=5, max_fit_rows=1000)
+    assert sampled.notna().all() and sampled.index.equals(survey.index)
+    assert sampled.equals(m.need_clusters(survey, k=5, max_fit_rows=1000))  # deterministic
+    assert len(sampled.cat.categories) == 5
+    # on this survey the sample finds (nearly) the same partition as fitting everyone
+    eta = m.eta_squared_table(survey, {"whole": m.need_clusters(survey, k=5), "sample": sampled})
+    assert eta["sample"].mean() == pytest.approx(eta["whole"].mean(), abs=0.02)
+
+
+def test_crosstab_of_categoricals_equals_pandas_crosstab(survey):
+    clusters = m.need_clusters(survey, k=4)
+    for rows, cols in ((survey["age_band"], clusters), (survey["usual_brand"], survey["age_band"]),
+                       (tiny()["region"], tiny()["age_band"])):
+        direct = pd.crosstab(rows, cols, dropna=False).astype(float)
+        direct = direct[direct.sum(axis=1) > 0]
+        pd.testing.assert_frame_equal(m.crosstab(rows, cols),
+                                      direct.div(direct.sum(axis=1), axis=0), check_exact=True)
 
 
 def test_need_clusters_reject_an_impossible_k():

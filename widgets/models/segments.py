@@ -56,7 +56,7 @@ def filter_segment(survey: pd.DataFrame, age_band: str = ANY, income_band: str =
             continue
         if value not in BANDS[column]:
             raise ValueError(f"{column} {value!r} is not one of: {', '.join((ANY, *BANDS[column]))}")
-        mask &= survey[column].astype(str) == value
+        mask &= survey[column] == value  # categorical or str columns: no per-row str() needed
     return survey[mask]
 
 
@@ -79,7 +79,9 @@ def top_need_shares(group: pd.DataFrame | pd.Series) -> pd.Series:
     chose are 0. An empty group gives ``nan`` for every need (there is nobody to share out).
     """
     top = group["top_need"] if isinstance(group, pd.DataFrame) else group
-    counts = pd.Series(top.astype(str)).value_counts().reindex(list(NEEDS), fill_value=0)
+    counts = pd.Series(top).value_counts()
+    counts.index = counts.index.astype(str)
+    counts = counts.reindex(list(NEEDS), fill_value=0)
     total = int(counts.sum())
     shares = counts / total if total else counts.astype(float) * np.nan
     shares.index.name = "top_need"
@@ -136,27 +138,50 @@ def segment_table(survey: pd.DataFrame, by: Sequence[str] = DEMOGRAPHICS) -> pd.
 # ----------------------------------------------------------------------------- variance explained
 
 
+def _as_values(values: Iterable[float]) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    return pd.Series(list(values), dtype=float).to_numpy()
+
+
+def _as_codes(groups: Iterable[object]) -> tuple[np.ndarray, int]:
+    """Integer codes 0..n-1 for the groups (-1 for a missing group) and n."""
+    if not isinstance(groups, pd.Series | pd.Index | pd.Categorical | np.ndarray):
+        groups = pd.Series(list(groups), dtype=object)
+    codes, uniques = pd.factorize(groups, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.intp), len(uniques)
+
+
+def _eta_from_codes(v: np.ndarray, codes: np.ndarray, n_groups: int) -> float:
+    if len(v) != len(codes):
+        raise ValueError(f"values and groups differ in length ({len(v)} and {len(codes)})")
+    keep = ~np.isnan(v) & (codes >= 0)
+    if not keep.all():
+        v, codes = v[keep], codes[keep]
+    if v.size == 0:
+        return math.nan
+    mean = v.mean()
+    centred = v - mean
+    total = float((centred**2).sum())
+    if total <= 1e-12 * max(1.0, float((v**2).sum())):
+        return math.nan
+    sizes = np.bincount(codes, minlength=n_groups)
+    sums = np.bincount(codes, weights=v, minlength=n_groups)
+    used = sizes > 0
+    between = float((sizes[used] * (sums[used] / sizes[used] - mean) ** 2).sum())
+    return min(1.0, max(0.0, between / total))
+
+
 def eta_squared(values: Iterable[float], groups: Iterable[object]) -> float:
     """The share of the variation in ``values`` that lies *between* the ``groups`` (0 to 1).
 
     eta squared = (sum over groups of size * (group mean - overall mean) ** 2)
                   / (sum over people of (value - overall mean) ** 2).
     0: knowing someone's group tells you nothing about their value; 1: the group fixes it. Pairs
-    with a missing value or group are left out. With no variation at all (a constant column, or
-    no data) it is undefined and the result is ``nan``.
+    with a missing value or group are left out (values and groups are paired by position). With no
+    variation at all (a constant column, or no data) it is undefined and the result is ``nan``.
     """
-    frame = pd.DataFrame({"v": pd.Series(list(values), dtype=float),
-                          "g": pd.Series(list(groups), dtype=object)}).dropna()
-    if frame.empty:
-        return math.nan
-    v = frame["v"].to_numpy()
-    centred = v - v.mean()
-    total = float((centred**2).sum())
-    if total <= 1e-12 * max(1.0, float((v**2).sum())):
-        return math.nan
-    stats = frame.groupby("g", sort=False)["v"].agg(["mean", "size"])
-    between = float((stats["size"] * (stats["mean"] - v.mean()) ** 2).sum())
-    return min(1.0, max(0.0, between / total))
+    return _eta_from_codes(_as_values(values), *_as_codes(groups))
 
 
 def eta_squared_table(survey: pd.DataFrame, groupings: dict[str, Iterable[object]] | None = None
@@ -168,12 +193,12 @@ def eta_squared_table(survey: pd.DataFrame, groupings: dict[str, Iterable[object
     """
     if groupings is None:
         groupings = {c: survey[c] for c in DEMOGRAPHICS}
-    table = pd.DataFrame(
-        {name: [eta_squared(survey[col], labels) for col in NEED_COLUMNS]
-         for name, labels in ((n, list(g)) for n, g in groupings.items())},
-        index=pd.Index(list(NEEDS), name="need"),
-    )
-    return table
+    scores = [_as_values(survey[col]) for col in NEED_COLUMNS]
+    columns = {}
+    for name, labels in groupings.items():
+        codes, n = _as_codes(labels)  # each grouping is factorised once, for all six needs
+        columns[name] = [_eta_from_codes(v, codes, n) for v in scores]
+    return pd.DataFrame(columns, index=pd.Index(list(NEEDS), name="need"))
 
 
 # ----------------------------------------------------------------------------- need clusters
@@ -186,8 +211,12 @@ def _standardise(scores: np.ndarray) -> np.ndarray:
     return (scores - mean) / sd
 
 
+#: need_clusters fits k-means on at most this many respondents (evenly spaced) and assigns the rest.
+MAX_FIT_ROWS = 5000
+
+
 def need_clusters(survey: pd.DataFrame, k: int = 5, seed: int = 0, n_init: int = 10,
-                  standardise: bool = True) -> pd.Series:
+                  standardise: bool = True, max_fit_rows: int = MAX_FIT_ROWS) -> pd.Series:
     """Group respondents by their six need scores with k-means; one label per respondent.
 
     Scores are standardised first (mean 0, standard deviation 1 per need), as in
@@ -197,6 +226,9 @@ def need_clusters(survey: pd.DataFrame, k: int = 5, seed: int = 0, n_init: int =
     above average (e.g. ``"price first"``; a repeat gets " (2)") and ordered largest first;
     the result is a categorical Series (categories in that order) aligned with ``survey``. (With
     fewer distinct answer patterns than ``k``, k-means leaves some clusters empty; they are left out.)
+    With more than ``max_fit_rows`` respondents, k-means is fitted on that many evenly spaced rows
+    and every respondent is then assigned to the nearest centre (``predict``), so the cost stays
+    bounded; the shipped survey (5,000 respondents) is fitted whole.
     """
     from sklearn.cluster import KMeans
     from threadpoolctl import threadpool_limits
@@ -204,21 +236,31 @@ def need_clusters(survey: pd.DataFrame, k: int = 5, seed: int = 0, n_init: int =
     if not 1 <= k <= len(survey):
         raise ValueError(f"k must be between 1 and the number of respondents ({len(survey)})")
     scores = survey[list(NEED_COLUMNS)].to_numpy(dtype=float)
-    x = _standardise(scores) if standardise else scores
+    z_all = _standardise(scores)
+    x = z_all if standardise else scores
+    model = KMeans(n_clusters=k, n_init=n_init, random_state=seed)
     with threadpool_limits(limits=1):
-        labels = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit_predict(x)
-    z = pd.DataFrame(_standardise(scores), columns=list(NEEDS)).groupby(labels).mean()
+        if len(x) <= max(max_fit_rows, k):
+            labels = model.fit_predict(x)
+        else:
+            rows = np.unique(np.linspace(0, len(x) - 1, max(max_fit_rows, k)).round().astype(np.intp))
+            labels = model.fit(x[rows]).predict(x)
     sizes = np.bincount(labels, minlength=k)
+    sums = np.stack([np.bincount(labels, weights=z_all[:, j], minlength=k) for j in range(z_all.shape[1])],
+                    axis=1)
     order = sorted((c for c in range(k) if sizes[c]), key=lambda c: (-sizes[c], c))
     names: dict[int, str] = {}
     for c in order:
-        name = f"{z.loc[c].idxmax()} first"
+        # the need this cluster rates most above average (first one on a tie, as idxmax)
+        name = f"{NEEDS[int(np.argmax(sums[c] / sizes[c]))]} first"
         base, n = name, 2
         while name in names.values():
             name, n = f"{base} ({n})", n + 1
         names[c] = name
+    rank = np.full(k, -1, dtype=np.intp)
+    rank[order] = np.arange(len(order))
     cats = [names[c] for c in order]
-    return pd.Series(pd.Categorical([names[c] for c in labels], categories=cats),
+    return pd.Series(pd.Categorical.from_codes(rank[labels], categories=cats),
                      index=survey.index, name="cluster")
 
 
@@ -250,7 +292,20 @@ def crosstab(rows: pd.Series, columns: pd.Series) -> pd.DataFrame:
     E.g. ``crosstab(survey["age_band"], clusters)``: for each age band, the fraction of its
     people in each need cluster. Row groups with nobody in them are dropped.
     """
-    table = pd.crosstab(rows, columns, dropna=False).astype(float)
+    if isinstance(rows.dtype, pd.CategoricalDtype) and isinstance(columns.dtype, pd.CategoricalDtype):
+        # the common case (bands against clusters), counted with numpy: same table as pd.crosstab
+        r, c = rows.cat.codes.to_numpy(), columns.cat.codes.to_numpy()
+        nr, nc = len(rows.dtype.categories), len(columns.dtype.categories)
+        both = (r >= 0) & (c >= 0)
+        counts = np.bincount(r[both].astype(np.intp) * nc + c[both], minlength=nr * nc)
+        counts = counts.reshape(nr, nc).astype(float)
+        table = pd.DataFrame(counts,
+                             index=pd.CategoricalIndex(rows.dtype.categories, dtype=rows.dtype,
+                                                       name=rows.name),
+                             columns=pd.CategoricalIndex(columns.dtype.categories, dtype=columns.dtype,
+                                                         name=columns.name))
+    else:
+        table = pd.crosstab(rows, columns, dropna=False).astype(float)
     table = table[table.sum(axis=1) > 0]
     return table.div(table.sum(axis=1), axis=0)
 

@@ -54,12 +54,33 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
     everyone_shares = top_need_shares(survey)
     everyone_dis = disagreement(survey)
     demo_eta = eta_squared_table(survey)
-    fits: dict[int, pd.Series] = {}
+    fits: dict[int, tuple[pd.Series, pd.DataFrame]] = {}
+    mixes: dict[tuple[int, str], pd.DataFrame] = {}
+    segments: dict[tuple[str, ...], dict[str, object]] = {}
 
-    def clusters(k: int) -> pd.Series:
+    def clusters(k: int) -> tuple[pd.Series, pd.DataFrame]:
+        """The clusters for k and the eta-squared table with them: computed once per k."""
         if k not in fits:  # k-means runs once per k, never on a drop-down change
-            fits[k] = need_clusters(survey, k=k, seed=0)
+            labels = need_clusters(survey, k=k, seed=0)
+            fits[k] = labels, _eta_with(demo_eta, survey, labels)
         return fits[k]
+
+    def mix(k: int, by: str) -> pd.DataFrame:
+        if (k, by) not in mixes:
+            mixes[k, by] = crosstab(survey[by], clusters(k)[0])
+        return mixes[k, by]
+
+    def segment(choice: dict[str, str]) -> dict[str, object]:
+        """What the view shows about a box (not the rows themselves): computed once per box."""
+        key = tuple(choice.values())
+        if key not in segments:
+            group = filter_segment(survey, **choice)
+            n = len(group)
+            shares = top_need_shares(group)
+            segments[key] = {"n": n, "shares": shares, "label": segment_label(**choice),
+                             "dis": disagreement(group),
+                             "spread": spread_ratio(group, survey)}
+        return segments[key]
 
     # -- tab 1: a demographic segment -------------------------------------------------------
     style = {"description_width": "initial"}
@@ -78,9 +99,8 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
                            layout=w.Layout(width="340px"))
     across = w.Dropdown(options=[(LABELS[c], c) for c in DEMOGRAPHICS], value="age_band",
                         description="Compare with", style=style, layout=w.Layout(width="260px"))
-    mix_fig = go.FigureWidget(cluster_mix_figure(crosstab(survey["age_band"], clusters(_DEFAULT_K)),
-                                                 "age_band"))
-    eta_fig = go.FigureWidget(eta_figure(_eta_with(demo_eta, survey, clusters(_DEFAULT_K))))
+    mix_fig = go.FigureWidget(cluster_mix_figure(mix(_DEFAULT_K, "age_band"), "age_band"))
+    eta_fig = go.FigureWidget(eta_figure(clusters(_DEFAULT_K)[1]))
 
     tabs = w.Tab(children=[
         w.VBox([w.HBox(list(pickers.values())), shares_fig]),
@@ -92,18 +112,15 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
         return {col: str(p.value) for col, p in pickers.items()}
 
     def describe_segment() -> str:
-        choice = chosen()
-        label = segment_label(**choice)
-        group = filter_segment(survey, **choice)
-        n = len(group)
+        seg = segment(chosen())
+        label, n = str(seg["label"]), int(seg["n"])
         if n == 0:
             return (f"No one in the survey is <b>{html.escape(label)}</b>: a segment of nobody. "
                     "Set one of the drop-downs back to \u201cany\u201d.")
         if n == 1:
             return (f"Only one respondent is <b>{html.escape(label)}</b>. One person cannot "
                     "disagree with anyone, and is not a segment: widen it.")
-        dis = disagreement(group)
-        shares = top_need_shares(group)
+        dis, shares = float(seg["dis"]), seg["shares"]
         top = str(shares.idxmax())
         if label == "everyone":
             return (f"<b>Everyone ({n:,} people): two picked at random want different things "
@@ -113,14 +130,13 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
                 f"random want different things {_pct(dis)} of the time; across everyone, "
                 f"{_pct(everyone_dis)}.</b> Its most common top need, {top}, is the top need of "
                 f"only {_pct(shares.max())} of them: a message built on it misses the other "
-                f"{_pct(1 - shares.max())}. Their need scores are {_pct(spread_ratio(group, survey))} "
+                f"{_pct(1 - shares.max())}. Their need scores are {_pct(float(seg['spread']))} "
                 "as spread out as everyone's.")
 
     def describe_clusters() -> str:
         k, by = int(k_slider.value), str(across.value)
-        labels = clusters(k)
-        table = crosstab(survey[by], labels)
-        eta = _eta_with(demo_eta, survey, labels).mean()
+        table = mix(k, by)
+        eta = clusters(k)[1].mean()
         return (f"<b>With {k} need clusters, knowing someone's cluster explains "
                 f"{100 * eta['cluster']:.0f}% of the variation in their need scores; knowing "
                 f"their {LABELS[by]} explains {100 * eta[by]:.1f}%.</b> A cluster's share differs "
@@ -128,23 +144,20 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
                 "clusters cut across the demographic boxes.")
 
     def update_segment(_change: object = None) -> None:
-        choice = chosen()
-        label = segment_label(**choice)
-        group = filter_segment(survey, **choice)
-        shares = top_need_shares(group)
-        n = len(group)
+        seg = segment(chosen())
+        shares, n = seg["shares"], int(seg["n"])
         with shares_fig.batch_update():
             shares_fig.data[0].y = [100 * float(shares[x]) if n else 0.0 for x in NEEDS]
             shares_fig.data[0].name = f"in this segment ({n:,})"
-            shares_fig.layout.title.text = segment_title(label, n, disagreement(group), everyone_dis)
+            shares_fig.layout.title.text = segment_title(str(seg["label"]), n, float(seg["dis"]),
+                                                         everyone_dis)
         update_summary()
 
     def update_clusters(_change: object = None) -> None:
         k, by = int(k_slider.value), str(across.value)
-        labels = clusters(k)
-        eta = _eta_with(demo_eta, survey, labels)
+        eta = clusters(k)[1]
         with mix_fig.batch_update():
-            fill_cluster_mix(mix_fig, crosstab(survey[by], labels), by)
+            fill_cluster_mix(mix_fig, mix(k, by), by)
         with eta_fig.batch_update():
             eta_fig.data[-1].x = [100 * float(v) for v in eta["cluster"]]
             eta_fig.data[-1].text = eta_labels(eta["cluster"])
