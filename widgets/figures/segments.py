@@ -93,19 +93,26 @@ def cluster_mix_figure(table: pd.DataFrame, by: str) -> go.Figure:
 
 
 def fill_cluster_mix(fig: go.Figure, table: pd.DataFrame, by: str) -> None:
-    """Put ``table`` into a figure made by :func:`cluster_mix_figure` (in place)."""
+    """Put ``table`` into a figure made by :func:`cluster_mix_figure` (in place).
+
+    Only what changed is assigned (each plotly property assignment is validated and, on a
+    FigureWidget, sent to the browser): traces already hidden stay untouched.
+    """
     rows = [str(r) for r in table.index]
     for i, trace in enumerate(fig.data):
         if i < table.shape[1]:
             name = str(table.columns[i])
-            trace.update(
-                x=[100 * float(v) for v in table.iloc[:, i]], y=rows, name=name, visible=True,
-                marker_color=PALETTE[i % len(PALETTE)], showlegend=True,
-                hovertemplate=f"{name}<br>%{{y}}: %{{x:.0f}}%<extra></extra>",
-            )
-        else:
+            props = {"x": [100 * float(v) for v in table.iloc[:, i]], "y": rows}
+            if trace.name != name or trace.visible is not True:
+                props.update(name=name, visible=True, marker_color=PALETTE[i % len(PALETTE)],
+                             showlegend=True,
+                             hovertemplate=f"{name}<br>%{{y}}: %{{x:.0f}}%<extra></extra>")
+            trace.update(props)
+        elif trace.visible is not False:
             trace.update(x=[], y=[], name="", visible=False, showlegend=False)
-    fig.layout.yaxis.title.text = LABELS.get(by, by)
+    title = LABELS.get(by, by)
+    if fig.layout.yaxis.title.text != title:
+        fig.layout.yaxis.title.text = title
     fig.layout.title.text = cluster_mix_title(table, by)
 
 
