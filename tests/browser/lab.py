@@ -477,7 +477,7 @@ class Session:
             size = box.bounding_box()
             if not box.is_visible() or not size or size["height"] < 5 or size["width"] < 5:
                 report.problems.append(f"widget {name} is not visible")
-            elif not box.inner_text().strip():
+            elif not _has_text(box):
                 report.problems.append(f"widget {name} is empty")
             if name == "(unnamed)":
                 report.problems.append(f"widget {i} has no course-widget-<name> class")
@@ -613,3 +613,18 @@ def opened(browser: Any, lab: Lab, path: str, settle: float = 20,
             screenshot(session.page, path)
     finally:
         session.close()
+
+
+def _has_text(box: Any, seconds: float = 10.0) -> bool:
+    """Whether ``box`` shows some text within ``seconds``.
+
+    A widget scrolled into view may need a moment to lay out its children (JupyterLab renders
+    cells lazily), so an empty box is only reported once it stays empty.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        if box.inner_text().strip():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.25)
