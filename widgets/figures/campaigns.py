@@ -47,7 +47,7 @@ def brief_title(outcome: BriefOutcome) -> str:
 def brief_figure(outcome: BriefOutcome) -> go.Figure:
     """Three bar panels, the brief's target against everyone else: impressions bought,
     conversions per 1,000 impressions in the channel's history, and expected conversions."""
-    fig = make_subplots(rows=1, cols=3, subplot_titles=PANELS, horizontal_spacing=0.11)
+    fig = make_subplots(rows=1, cols=3, subplot_titles=PANELS, horizontal_spacing=0.16)
     fmt = ("%{y:.2f} million impressions", "%{y:.3f} conversions per 1,000", "%{y:,.0f} conversions")
     for col, (values, hover) in enumerate(zip(brief_values(outcome), fmt, strict=True), start=1):
         fig.add_trace(go.Bar(x=GROUPS, y=values, marker_color=GROUP_COLOURS, showlegend=False,

@@ -35,7 +35,8 @@ def where_do_you_stand() -> w.Box:
 
     figure = go.FigureWidget(stance_figure(answers()))
     summary = w.HTML().add_class("course-widget-summary")
-    save = w.Button(description="Save my answers", icon="save", button_style="primary")
+    save = w.Button(description="Save my answers", icon="save", button_style="primary",
+                    layout=w.Layout(width="auto"))
     saved = w.HTML()
 
     def describe() -> str:
