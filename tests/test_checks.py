@@ -359,3 +359,11 @@ def test_self_assessment_round_trip(friendly):
     assert progress.load_self_assessment() == {}
     assert progress.save_self_assessment({"answers": {"knowing": 2}, "score": 33.3}) is None
     assert progress.load_self_assessment()["answers"] == {"knowing": 2}
+
+
+def test_an_answer_too_odd_to_compare_is_incorrect_not_a_traceback():
+    q = Question("zz", "q10", "needs", expected={"price", "quality"})
+    verdict = q.evaluate([["price"], ["quality"]])  # unhashable items: set() would raise
+    assert verdict.status == INCORRECT
+    frame_q = Question("zz", "q11", "table", expected=pd.DataFrame({"a": [1]}))
+    assert frame_q.evaluate(object()).status == INCORRECT

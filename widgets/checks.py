@@ -360,7 +360,7 @@ class Question:
             expected = self.expected() if callable(self.expected) else self.expected
         except Exception as exc:  # the course's own data or model is broken: say so plainly
             return self._verdict(RAISED, f"the course could not compute this check ({exc}).")
-        if same(answer, expected, self.rtol, self.atol, self.ordered):
+        if _safe_same(answer, expected, self.rtol, self.atol, self.ordered):
             return self._verdict(CORRECT, "well done.")
         for mistake in self.mistakes:
             if mistake.matches(answer, self.rtol, self.atol, self.ordered):
@@ -383,6 +383,14 @@ class Question:
         if automated() and verdict.status != CORRECT:
             raise CheckFailed(verdict.one_line())
         _show(text, page)
+
+
+def _safe_same(answer: Any, expected: Any, rtol: float, atol: float, ordered: bool) -> bool:
+    """:func:`same`, but an answer too odd to compare (unhashable items...) is simply not equal."""
+    try:
+        return same(answer, expected, rtol, atol, ordered)
+    except Exception:
+        return False
 
 
 def _same_kind(answer: Any, expected: Any) -> bool:
@@ -421,7 +429,7 @@ class FunctionQuestion(Question):
             if is_placeholder(got):
                 return self._verdict(NOT_ATTEMPTED, f"`{self.var}` still returns ____.")
             want = self.expected(*args)
-            if not same(got, want, self.rtol, self.atol, self.ordered):
+            if not _safe_same(got, want, self.rtol, self.atol, self.ordered):
                 for mistake in self.mistakes:
                     if mistake.test is not None and _safe(mistake.test, answer):
                         return self._verdict(INCORRECT, mistake.feedback)
