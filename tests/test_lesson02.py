@@ -550,3 +550,28 @@ def test_reflection_is_ungraded_and_points_add_up():
 
     assert L.r1.prompt and L.r1.var == "reply_to_the_brief"
     assert registry()["02"] == ["q1", "q2", "q3", "q4", "q5", "q6"]
+
+
+def test_segment_profile_of_a_box_an_empty_box_and_one_person():
+    survey = load("survey")
+    box = dict(age_band="18-24", income_band="mid-upper", region="centre")
+    profile = m.segment_profile(survey, **box)
+    rows = survey[(survey["age_band"] == "18-24") & (survey["income_band"] == "mid-upper")
+                  & (survey["region"] == "centre")]
+    shares = rows["top_need"].astype(str).value_counts(normalize=True)
+    assert profile.size == len(rows)
+    assert profile.disagreement == pytest.approx(1 - (shares**2).sum())
+    assert profile.shares.max() == pytest.approx(shares.max())
+    empty = m.segment_profile(survey.iloc[:0], **box)
+    assert empty.size == 0 and math.isnan(empty.disagreement) and math.isnan(empty.spread)
+    one = m.segment_profile(survey.iloc[:1])
+    assert one.size == 1 and one.disagreement == 0
+    assert math.isnan(one.spread)  # a one-row survey: "everyone" has no spread to compare with
+
+
+def test_eta_squared_with_clusters_adds_the_cluster_column():
+    survey = load("survey")
+    labels = survey["region"].astype(str)  # any labels will do: the region column itself
+    table = m.eta_squared_with_clusters(survey, labels)
+    assert list(table.columns) == ["age_band", "income_band", "region", "cluster"]
+    assert table["cluster"].tolist() == pytest.approx(table["region"].tolist())

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,8 @@ LABELS: dict[str, str] = {"age_band": "age band", "income_band": "income band",
 
 __all__ = [
     "ANY", "BANDS", "DEMOGRAPHICS", "LABELS", "NEED_COLUMNS", "NEEDS", "cluster_profiles",
-    "crosstab", "disagreement", "eta_squared", "eta_squared_table", "filter_segment",
+    "SegmentProfile", "crosstab", "disagreement", "eta_squared", "eta_squared_table",
+    "eta_squared_with_clusters", "filter_segment", "segment_profile",
     "largest_gap", "need_clusters", "segment_label", "segment_table", "shuffled_needs",
     "spread_ratio", "top_need_shares",
 ]
@@ -118,6 +120,28 @@ def spread_ratio(group: pd.DataFrame, everyone: pd.DataFrame) -> float:
     return float((inside[usable] / overall[usable]).mean())
 
 
+@dataclass(frozen=True)
+class SegmentProfile:
+    """What the segment explorer says about one demographic box."""
+
+    label: str
+    size: int
+    shares: pd.Series  # share of the box by top need (nan when the box is empty)
+    disagreement: float  # nan when empty, 0 for one person
+    spread: float  # need-score spread relative to everyone's (nan when empty)
+
+
+def segment_profile(survey: pd.DataFrame, age_band: str = ANY, income_band: str = ANY,
+                    region: str = ANY) -> SegmentProfile:
+    """Size, top-need shares, disagreement and spread of one box ("any" leaves a band open)."""
+    group = filter_segment(survey, age_band=age_band, income_band=income_band, region=region)
+    return SegmentProfile(
+        label=segment_label(age_band=age_band, income_band=income_band, region=region),
+        size=len(group), shares=top_need_shares(group), disagreement=disagreement(group),
+        spread=spread_ratio(group, survey),
+    )
+
+
 def segment_table(survey: pd.DataFrame, by: Sequence[str] = DEMOGRAPHICS) -> pd.DataFrame:
     """Every non-empty box formed by the columns ``by``: its size, disagreement and top need.
 
@@ -199,6 +223,14 @@ def eta_squared_table(survey: pd.DataFrame, groupings: dict[str, Iterable[object
         codes, n = _as_codes(labels)  # each grouping is factorised once, for all six needs
         columns[name] = [_eta_from_codes(v, codes, n) for v in scores]
     return pd.DataFrame(columns, index=pd.Index(list(NEEDS), name="need"))
+
+
+def eta_squared_with_clusters(survey: pd.DataFrame, clusters: Iterable[object],
+                              demographic: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The demographic eta-squared table (reused if given) with a ``cluster`` column added."""
+    table = eta_squared_table(survey) if demographic is None else demographic.copy()
+    table["cluster"] = eta_squared_table(survey, {"cluster": clusters})["cluster"]
+    return table
 
 
 # ----------------------------------------------------------------------------- need clusters

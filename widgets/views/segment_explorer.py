@@ -26,14 +26,14 @@ from ..models.segments import (
     DEMOGRAPHICS,
     LABELS,
     NEEDS,
+    SegmentProfile,
     crosstab,
     disagreement,
     eta_squared_table,
-    filter_segment,
+    eta_squared_with_clusters,
     largest_gap,
     need_clusters,
-    segment_label,
-    spread_ratio,
+    segment_profile,
     top_need_shares,
 )
 
@@ -56,13 +56,13 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
     demo_eta = eta_squared_table(survey)
     fits: dict[int, tuple[pd.Series, pd.DataFrame]] = {}
     mixes: dict[tuple[int, str], pd.DataFrame] = {}
-    segments: dict[tuple[str, ...], dict[str, object]] = {}
+    segments: dict[tuple[str, ...], SegmentProfile] = {}
 
     def clusters(k: int) -> tuple[pd.Series, pd.DataFrame]:
         """The clusters for k and the eta-squared table with them: computed once per k."""
         if k not in fits:  # k-means runs once per k, never on a drop-down change
             labels = need_clusters(survey, k=k, seed=0)
-            fits[k] = labels, _eta_with(demo_eta, survey, labels)
+            fits[k] = labels, eta_squared_with_clusters(survey, labels, demo_eta)
         return fits[k]
 
     def mix(k: int, by: str) -> pd.DataFrame:
@@ -70,16 +70,11 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
             mixes[k, by] = crosstab(survey[by], clusters(k)[0])
         return mixes[k, by]
 
-    def segment(choice: dict[str, str]) -> dict[str, object]:
-        """What the view shows about a box (not the rows themselves): computed once per box."""
+    def segment(choice: dict[str, str]) -> SegmentProfile:
+        """The model's profile of a box, computed once per box."""
         key = tuple(choice.values())
         if key not in segments:
-            group = filter_segment(survey, **choice)
-            n = len(group)
-            shares = top_need_shares(group)
-            segments[key] = {"n": n, "shares": shares, "label": segment_label(**choice),
-                             "dis": disagreement(group),
-                             "spread": spread_ratio(group, survey)}
+            segments[key] = segment_profile(survey, **choice)
         return segments[key]
 
     # -- tab 1: a demographic segment -------------------------------------------------------
@@ -113,14 +108,14 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
 
     def describe_segment() -> str:
         seg = segment(chosen())
-        label, n = str(seg["label"]), int(seg["n"])
+        label, n = seg.label, seg.size
         if n == 0:
             return (f"No one in the survey is <b>{html.escape(label)}</b>: a segment of nobody. "
                     "Set one of the drop-downs back to \u201cany\u201d.")
         if n == 1:
             return (f"Only one respondent is <b>{html.escape(label)}</b>. One person cannot "
                     "disagree with anyone, and is not a segment: widen it.")
-        dis, shares = float(seg["dis"]), seg["shares"]
+        dis, shares = seg.disagreement, seg.shares
         top = str(shares.idxmax())
         if label == "everyone":
             return (f"<b>Everyone ({n:,} people): two picked at random want different things "
@@ -130,7 +125,7 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
                 f"random want different things {_pct(dis)} of the time; across everyone, "
                 f"{_pct(everyone_dis)}.</b> Its most common top need, {top}, is the top need of "
                 f"only {_pct(shares.max())} of them: a message built on it misses the other "
-                f"{_pct(1 - shares.max())}. Their need scores are {_pct(float(seg['spread']))} "
+                f"{_pct(1 - shares.max())}. Their need scores are {_pct(seg.spread)} "
                 "as spread out as everyone's.")
 
     def describe_clusters() -> str:
@@ -145,11 +140,11 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
 
     def update_segment(_change: object = None) -> None:
         seg = segment(chosen())
-        shares, n = seg["shares"], int(seg["n"])
+        shares, n = seg.shares, seg.size
         with shares_fig.batch_update():
             shares_fig.data[0].y = [100 * float(shares[x]) if n else 0.0 for x in NEEDS]
             shares_fig.data[0].name = f"in this segment ({n:,})"
-            shares_fig.layout.title.text = segment_title(str(seg["label"]), n, float(seg["dis"]),
+            shares_fig.layout.title.text = segment_title(seg.label, n, seg.disagreement,
                                                          everyone_dis)
         update_summary()
 
@@ -176,9 +171,3 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
     box = w.VBox([tabs, summary])
     return box.add_class("course-widget").add_class("course-widget-segment-explorer")
 
-
-def _eta_with(demo_eta: pd.DataFrame, survey: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
-    """The demographic eta-squared table with a ``cluster`` column for ``labels`` added."""
-    table = demo_eta.copy()
-    table["cluster"] = eta_squared_table(survey, {"cluster": labels})["cluster"]
-    return table
