@@ -63,8 +63,6 @@ q3 = Question(
     hints=["Group the slice by `style` and take the mean of `comments`.",
            "`sample.groupby('style', observed=True)['comments'].mean().idxmax()` names the winner."],
     mistakes=[
-        Mistake("That style wins on likes (applause), not on comments (conversation).",
-                value=lambda: top_style(_slice(), "likes")),
         Mistake("That style has the most comments in total, but the question asks per post.",
                 value=lambda: str(_slice().groupby("style", observed=True)["comments"].sum().idxmax())),
     ],
