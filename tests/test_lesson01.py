@@ -17,6 +17,7 @@ from widgets.data import load
 from widgets.figures.campaigns import brief_figure, reach_conversions_figure
 from widgets.models import campaigns as m
 from widgets.questions import lesson01 as L
+from widgets.views.figure import FigureView
 
 
 @pytest.fixture(scope="module")
@@ -237,9 +238,9 @@ def test_brief_builder_builds_and_reacts():
     assert "course-widget" in box._dom_classes and "course-widget-brief-builder" in box._dom_classes
     parts = list(_walk(box))
     summary = next(x for x in parts if "course-widget-summary" in getattr(x, "_dom_classes", ()))
-    figure = next(x for x in parts if isinstance(x, go.FigureWidget))
+    figure = next(x for x in parts if isinstance(x, FigureView))
     controls = {x.description: x for x in parts if getattr(x, "description", "") and hasattr(x, "value")
-                and not isinstance(x, go.FigureWidget) and type(x).__name__ != "HTML"}
+                and not isinstance(x, FigureView) and type(x).__name__ != "HTML"}
     assert set(controls) >= {"Age band", "Income band", "Region", "Message theme", "Channel",
                              "Budget (USD)"}
     assert controls["Budget (USD)"].continuous_update is False

@@ -385,12 +385,12 @@ def test_view_follows_the_conventions(explorer):
 
 
 def test_picking_a_segment_changes_summary_and_figure(explorer, segment):
-    import plotly.graph_objects as go
+    from widgets.views.figure import FigureView
 
     summary = _summary(explorer)
     tabs = explorer.children[0]
     tabs.selected_index = 0
-    fig = next(c for c in tabs.children[0].children if isinstance(c, go.FigureWidget))
+    fig = next(c for c in tabs.children[0].children if isinstance(c, FigureView))
     before_text, before_y = summary.value, tuple(fig.data[0].y)
     _find(explorer, "Age band").value = "18-24"
     _find(explorer, "Income band").value = "mid-upper"

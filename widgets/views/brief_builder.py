@@ -6,11 +6,11 @@ import html
 import math
 
 import ipywidgets as w
-import plotly.graph_objects as go
 
 from ..data import AGE_BANDS, CHANNELS, INCOME_BANDS, REGIONS, THEMES, load
 from ..figures.campaigns import brief_figure, brief_title, brief_values
 from ..models.campaigns import ALL_REGIONS, BriefOutcome, brief_outcome
+from .figure import FigureView
 
 __all__ = ["brief_builder"]
 
@@ -106,7 +106,7 @@ def brief_builder() -> w.Box:
         )
 
     first = outcome()
-    figure = go.FigureWidget(brief_figure(first))
+    figure = FigureView(brief_figure(first))
     brief = w.HTML(card())
     summary = w.HTML(describe(first, channel.value, target())).add_class("course-widget-summary")
 

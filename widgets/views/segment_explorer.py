@@ -7,7 +7,6 @@ import html
 
 import ipywidgets as w
 import pandas as pd
-import plotly.graph_objects as go
 
 from ..data import load
 from ..figures.segments import (
@@ -36,6 +35,7 @@ from ..models.segments import (
     segment_profile,
     top_need_shares,
 )
+from .figure import FigureView
 
 __all__ = ["segment_explorer"]
 
@@ -85,7 +85,7 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
                         layout=w.Layout(width="230px"))
         for col in DEMOGRAPHICS
     }
-    shares_fig = go.FigureWidget(top_need_figure(everyone_shares, everyone_shares, "everyone",
+    shares_fig = FigureView(top_need_figure(everyone_shares, everyone_shares, "everyone",
                                                  len(survey), everyone_dis, everyone_dis))
 
     # -- tab 2: need clusters ---------------------------------------------------------------
@@ -94,8 +94,8 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
                            layout=w.Layout(width="340px"))
     across = w.Dropdown(options=[(LABELS[c], c) for c in DEMOGRAPHICS], value="age_band",
                         description="Compare with", style=style, layout=w.Layout(width="260px"))
-    mix_fig = go.FigureWidget(cluster_mix_figure(mix(_DEFAULT_K, "age_band"), "age_band"))
-    eta_fig = go.FigureWidget(eta_figure(clusters(_DEFAULT_K)[1]))
+    mix_fig = FigureView(cluster_mix_figure(mix(_DEFAULT_K, "age_band"), "age_band"))
+    eta_fig = FigureView(eta_figure(clusters(_DEFAULT_K)[1]))
 
     tabs = w.Tab(children=[
         w.VBox([w.HBox(list(pickers.values())), shares_fig]),

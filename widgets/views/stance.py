@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ipywidgets as w
-import plotly.graph_objects as go
 
 from .. import progress
 from ..figures.stance import stance_colours, stance_figure, stance_title
 from ..models.stance import SCALE_MAX, SCALE_MIN, STATEMENTS, stance_label, stance_score
+from .figure import FigureView
 
 __all__ = ["where_do_you_stand"]
 
@@ -33,7 +33,7 @@ def where_do_you_stand() -> w.Box:
     def answers() -> dict[str, int]:
         return {key: int(slider.value) for key, slider in sliders.items()}
 
-    figure = go.FigureWidget(stance_figure(answers()))
+    figure = FigureView(stance_figure(answers()))
     summary = w.HTML().add_class("course-widget-summary")
     save = w.Button(description="Save my answers", icon="save", button_style="primary",
                     layout=w.Layout(width="auto"))
