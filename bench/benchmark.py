@@ -25,6 +25,7 @@ import copy
 import datetime as dt
 import importlib
 import importlib.metadata
+import inspect
 import json
 import math
 import os
@@ -55,6 +56,8 @@ PACKAGES = ("pandas", "numpy", "plotly", "ipywidgets", "anywidget", "scikit-lear
 NOTEBOOK_RATIO, NOTEBOOK_SLACK_S = 1.5, 2.0
 WIDGET_P95_MS = {1: 50.0, 100: 250.0}
 KERNEL_PEAK_MB = 300.0
+# What a view may send to the browser (issue 17): widget state when displayed, and per update.
+DISPLAY_BYTES, UPDATE_BYTES = 1_000_000, 200_000
 SUITE_S = 600.0
 
 
@@ -79,7 +82,7 @@ def discover_views(package: str = "widgets.views") -> list[tuple[str, Callable[[
         module = importlib.import_module(f"{package}.{info.name}")
         for name in getattr(module, "__all__", []):
             func = getattr(module, name, None)
-            if callable(func):
+            if inspect.isfunction(func):  # views are functions (FigureView, a class, is not one)
                 views.append((f"{info.name}.{name}", func))
     return views
 
@@ -370,20 +373,27 @@ def _num(ctl: Any, lo: float, hi: float, rng: random.Random) -> float:
     return float(min(max(round(v, 10), lo), hi))
 
 
-def drive(controls: list[Any], n: int = 50, seed: int = 7) -> dict[str, Any]:
-    """Change controls ``n`` times (round robin, varied valid values); time each change in ms."""
+def drive(controls: list[Any], n: int = 50, seed: int = 7, traffic: Any = None) -> dict[str, Any]:
+    """Change controls ``n`` times (round robin, varied valid values); time each change in ms.
+
+    ``traffic``: a :class:`widgets.views._traffic.Traffic` being recorded; the bytes each change
+    sends to the browser are then reported too (``update_bytes``).
+    """
     import ipywidgets as w
 
     rng = random.Random(seed)
     times: list[float] = []
     cpu: list[float] = []  # process CPU time: less sensitive than wall time to a busy machine
     per: dict[str, list[float]] = {}
+    sent: list[int] = []
     errors: list[str] = []
     if not controls:
-        return {"n": 0, "times_ms": [], "cpu_p95_ms": None, "per_control": {},
+        return {"n": 0, "times_ms": [], "cpu_p95_ms": None, "per_control": {}, "update_bytes": [],
                 "errors": ["no controls found"]}
     for i in range(n):
         ctl = controls[i % len(controls)]
+        if traffic is not None:
+            traffic.clear()
         label = f"{type(ctl).__name__}:{getattr(ctl, 'description', '') or i % len(controls)}"
         c0 = time.process_time()
         if isinstance(ctl, w.Button):
@@ -407,12 +417,14 @@ def drive(controls: list[Any], n: int = 50, seed: int = 7) -> dict[str, Any]:
                 errors.append(f"{label}: {type(exc).__name__}: {exc}")
             dt_ms = (time.perf_counter() - t0) * 1000
         cpu.append((time.process_time() - c0) * 1000)
+        if traffic is not None:
+            sent.append(traffic.total)
         times.append(dt_ms)
         per.setdefault(label, []).append(dt_ms)
     return {"n": len(times), "times_ms": times, "cpu_p95_ms": pct(cpu, 95),
             "per_control": {k: {"n": len(v), "p50_ms": pct(v, 50), "max_ms": max(v)}
                             for k, v in per.items()},
-            "errors": sorted(set(errors))}
+            "update_bytes": sent, "errors": sorted(set(errors))}
 
 
 def pct(values: list[float], q: float) -> float | None:
@@ -491,16 +503,27 @@ def scaled_data(factor: int) -> Iterator[None]:
 
 
 def bench_widget(func: Callable[[], Any], n: int, factor: int = 1) -> dict[str, Any]:
-    """Build the view (with ``factor`` x data), find its controls, drive them ``n`` times."""
-    with scaled_data(factor):
+    """Build the view (with ``factor`` x data), find its controls, drive them ``n`` times.
+
+    Also records what the view sends to the browser: the widget state when it is displayed
+    (``display_bytes``) and the messages of each control change (``update_bytes_*``).
+    """
+    from widgets.views._traffic import recorded
+
+    with scaled_data(factor), recorded() as traffic:
         t0 = time.perf_counter()
         box = func()
         build_ms = (time.perf_counter() - t0) * 1000
+        display_bytes = traffic.total
         controls = find_controls(box)
-        result = drive(controls, n=n)
+        result = drive(controls, n=n, traffic=traffic)
     times = result.pop("times_ms")
+    sent = result.pop("update_bytes")
     return {"factor": factor, "build_ms": build_ms, "controls": len(controls),
             "p50_ms": pct(times, 50), "p95_ms": pct(times, 95), "max_ms": max(times, default=None),
+            "display_bytes": display_bytes, "update_bytes_p50": pct(sent, 50),
+            "update_bytes_max": max(sent, default=None),
+            "bytes_met": display_bytes <= DISPLAY_BYTES and max(sent, default=0) <= UPDATE_BYTES,
             **result}
 
 
@@ -522,6 +545,8 @@ def bench_widgets(n: int, scales: tuple[int, ...], log: Callable[[str], None]) -
             row["runs"].append(r)
             log(f"  {name:38s} x{factor:<4d} build {r['build_ms'] or 0:7.1f} ms  p50 "
                 f"{r['p50_ms'] or 0:6.1f}  p95 {r['p95_ms'] or 0:6.1f} ms  "
+                f"sends {(r.get('display_bytes') or 0) / 1000:7.1f} KB, per update at most "
+                f"{(r.get('update_bytes_max') or 0) / 1000:6.1f} KB  "
                 f"({r['controls']} controls) {'; '.join(r['errors'])}")
         rows.append(row)
     return rows
@@ -626,6 +651,8 @@ def render_markdown(res: dict[str, Any]) -> str:
          f"* widget p95 latency at most {WIDGET_P95_MS[1]:g} ms on the shipped data and at most "
          f"{WIDGET_P95_MS[100]:g} ms at 100× the data;",
          f"* kernel peak memory (VmHWM) at most {KERNEL_PEAK_MB:g} MB;",
+         f"* what a view sends to the browser: at most {DISPLAY_BYTES / 1e6:g} MB of widget state when "
+         f"displayed, at most {UPDATE_BYTES / 1e3:g} KB per update;",
          f"* the whole test suite under {SUITE_S / 60:g} minutes on 2 cores.", ""]
     nbs = res.get("notebooks")
     if nbs:
@@ -678,6 +705,19 @@ def render_markdown(res: dict[str, Any]) -> str:
                 L.append(f"| {row['widget']}{err} | {r['factor']}× | {r['controls']} | "
                          f"{_f(r['build_ms'])} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} | "
                          f"{_f(r['budget_ms'], 'g')} | {verdict(r['met'])} | {_f(r.get('cpu_p95_ms'))} |")
+        L += ["", "### What each view sends to the browser (shipped data)", "",
+              "Every widget message is recorded in-process (`widgets/views/_traffic.py`): the state of "
+              "every widget the view creates (what JupyterLab receives when the view is displayed), "
+              f"then the messages of each of the {n} control changes. Budgets: "
+              f"{DISPLAY_BYTES / 1e6:g} MB at display, {UPDATE_BYTES / 1e3:g} KB per update.", "",
+              "| widget | at display (KB) | per update, median (KB) | per update, max (KB) | bytes |",
+              "|---|---:|---:|---:|---|"]
+        for row in wid:
+            r = next((x for x in row["runs"] if x["factor"] == 1), None)
+            if r and r.get("display_bytes") is not None:
+                L.append(f"| {row['widget']} | {r['display_bytes'] / 1e3:,.1f} | "
+                         f"{_f((r['update_bytes_p50'] or 0) / 1e3)} | "
+                         f"{_f((r['update_bytes_max'] or 0) / 1e3)} | {verdict(r['bytes_met'])} |")
         L.append("")
     ds = res.get("datasets")
     if ds:
@@ -724,6 +764,11 @@ def headline(res: dict[str, Any]) -> list[str]:
             p95 = [r["p95_ms"] for row in wid for r in row["runs"] if r["factor"] == factor and r["p95_ms"]]
             if p95:
                 out.append(f"widget p95 at {factor}x data: at most {max(p95):.0f} ms")
+        sent = [r for row in wid for r in row["runs"] if r["factor"] == 1 and r.get("display_bytes")]
+        if sent:
+            out.append(f"views send at most {max(r['display_bytes'] for r in sent) / 1e3:.0f} KB when "
+                       f"displayed and {max(r['update_bytes_max'] or 0 for r in sent) / 1e3:.0f} KB "
+                       "per update")
     if res.get("suite"):
         out.append(f"test suite: {res['suite']['wall_s'] / 60:.1f} min")
     return out
@@ -753,6 +798,7 @@ def main(argv: list[str] | None = None) -> int:
                            "settings": {"repeat": args.repeat, "updates": args.updates, "scales": SCALES},
                            "budgets": {"notebook_ratio": NOTEBOOK_RATIO, "notebook_slack_s": NOTEBOOK_SLACK_S,
                                        "widget_p95_ms": WIDGET_P95_MS, "kernel_peak_mb": KERNEL_PEAK_MB,
+                                       "display_bytes": DISPLAY_BYTES, "update_bytes": UPDATE_BYTES,
                                        "suite_s": SUITE_S}}
     if not args.skip_notebooks:
         log("notebooks:")

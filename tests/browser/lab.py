@@ -124,11 +124,16 @@ class Lab:
         return env
 
     def _settings(self) -> None:
-        """User settings for the isolated JupyterLab: no news, no update check."""
+        """User settings for the isolated JupyterLab: no news, no update check; and widget state
+        saved with a notebook (the heaviest way a learner can save one: the tests check its size)."""
         folder = self.tmp / "settings" / "@jupyterlab" / "apputils-extension"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "notification.jupyterlab-settings").write_text(
             json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
+        widgets = self.tmp / "settings" / "@jupyter-widgets" / "jupyterlab-manager"
+        widgets.mkdir(parents=True, exist_ok=True)
+        (widgets / "plugin.jupyterlab-settings").write_text(json.dumps({"saveState": True}),
+                                                            encoding="utf-8")
 
     def start(self) -> Lab:
         self._copy_course()
@@ -501,6 +506,22 @@ class Session:
                 assert size and size["width"] > 20 and size["height"] > 20, f"its size is {size}"
             except Exception as problem:  # noqa: BLE001 - reported, not raised
                 report.problems.append(f"plotly figure {i}{where} drew no SVG: {_short(str(problem), 120)}")
+
+    def save(self, timeout: float = 30) -> int:
+        """Save the notebook as a learner would (File > Save); return the saved file's size in bytes."""
+        target = self.lab.course / self.path
+        before = target.stat().st_mtime_ns
+        self.page.evaluate(_PANEL + """
+        async (path) => {
+          const app = window.jupyterapp;
+          app.shell.activateById(panelOf(path).id);
+          await app.commands.execute('docmanager:save');
+        }""", self.path)
+        deadline = time.monotonic() + timeout
+        while target.stat().st_mtime_ns == before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert target.stat().st_mtime_ns != before, f"{self.path} was not saved in {timeout:g}s"
+        return target.stat().st_size
 
     # -- interact
     def interact(self, index: int) -> tuple[str, str, str]:

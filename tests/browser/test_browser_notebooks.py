@@ -6,6 +6,7 @@ The notebooks and their widgets are discovered (lessons/ and solutions/ files; w
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -42,3 +43,16 @@ def test_every_widget_responds_to_a_learner(notebook: Session):
             failures.append(f"{name}: {problem}")
     failures += [f"browser console: {m}" for m in notebook.console[len(notebook.report.console):]]
     assert not failures, f"{notebook.path}:\n  " + "\n  ".join(failures)
+
+
+SAVED_BYTES = 2_000_000
+
+
+def test_saved_with_its_widget_state_it_stays_small(notebook: Session):
+    """Saved after a run, with widget state (the tests turn that setting on), a notebook stays
+    under 2 MB: figures are sent as their data, never with plotly.js (issue 17)."""
+    size = notebook.save()
+    assert size < SAVED_BYTES, f"{notebook.path} saved with its widget state is {size:,} bytes"
+    saved = json.loads((notebook.lab.course / notebook.path).read_text(encoding="utf-8"))
+    if notebook.report.widgets:
+        assert saved["metadata"].get("widgets"), "the widget state was not saved (setting off?)"

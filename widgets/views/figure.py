@@ -99,12 +99,12 @@ class FigureView(anywidget.AnyWidget):
     def sync(self) -> None:
         """Send the figure as it is now (no message if nothing changed)."""
         text = pio.to_json(self._figure, validate=False)
-        if text != self.figure_json:
-            self.figure_json = text
-        title = self._figure.layout.title.text or ""
-        description = self._description or title
-        if description != self.description:
-            self.description = description
+        description = self._description or self._figure.layout.title.text or ""
+        with self.hold_sync():  # one message for both
+            if text != self.figure_json:
+                self.figure_json = text
+            if description != self.description:
+                self.description = description
 
     # -- the front end asks for plotly.js only where the page has none --------------------------
     def _on_front_end_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
