@@ -367,3 +367,22 @@ def test_an_answer_too_odd_to_compare_is_incorrect_not_a_traceback():
     assert verdict.status == INCORRECT
     frame_q = Question("zz", "q11", "table", expected=pd.DataFrame({"a": [1]}))
     assert frame_q.evaluate(object()).status == INCORRECT
+
+
+# ----------------------------------------------------------------------------- interpretation
+
+
+def test_choice_question_accepts_only_a_stated_option_and_explains_wrong_readings():
+    from widgets.checks import ChoiceQuestion
+
+    q = ChoiceQuestion("99", "q9", "reading", expected=lambda: "b",
+                       choices={"a": "the campaign worked", "b": "the data cannot say"},
+                       mistakes=[Mistake("A rise after a campaign is not proof it caused it.", value="a")])
+    assert q.evaluate("b").status == CORRECT
+    assert q.evaluate(" B ").status == CORRECT
+    wrong = q.evaluate("a")
+    assert wrong.status == INCORRECT and "not proof" in wrong.message
+    for odd in ("c", 2, ["b"]):
+        verdict = q.evaluate(odd)
+        assert verdict.status == INCORRECT and "one of 'a', 'b'" in verdict.message
+    assert q.evaluate(____).status == NOT_ATTEMPTED

@@ -439,6 +439,29 @@ class FunctionQuestion(Question):
         return self._verdict(CORRECT, "well done: it works on every case tried.")
 
 
+@dataclass
+class ChoiceQuestion(Question):
+    """An interpretation question: the learner picks one of the stated readings of a result.
+
+    ``choices`` maps each option's key (``"a"``, ``"b"``...) to the reading it states; the
+    exercise prints them. ``expected`` is the right key, or a function that computes it from the
+    data (so a reading that the data stops supporting stops being right). Mistakes are usually
+    one per wrong reading, each saying why that reading does not follow.
+    """
+
+    choices: Mapping[str, str] = field(default_factory=dict)
+
+    def evaluate(self, answer: Any) -> Verdict:
+        if is_placeholder(answer):
+            return super().evaluate(answer)
+        keys = [str(k) for k in self.choices]
+        if not isinstance(answer, str) or _norm_text(answer) not in {_norm_text(k) for k in keys}:
+            return self._verdict(
+                INCORRECT, f"answer with one of {', '.join(repr(k) for k in keys)}, as text "
+                f"(for example `{self.var} = {keys[0]!r}`).")
+        return super().evaluate(_norm_text(answer))
+
+
 def _safe(test: Callable[[Any], bool], answer: Any) -> bool:
     try:
         return bool(test(answer))
