@@ -10,6 +10,7 @@ import ipywidgets as w
 from ..data import AGE_BANDS, CHANNELS, INCOME_BANDS, REGIONS, THEMES, load
 from ..figures.campaigns import brief_figure, brief_title, brief_values
 from ..models.campaigns import ALL_REGIONS, BriefOutcome, brief_outcome
+from .base import view_box
 from .figure import FigureView
 
 __all__ = ["brief_builder"]
@@ -122,5 +123,4 @@ def brief_builder() -> w.Box:
     for control in controls:
         control.observe(update, names="value")
     form = w.VBox([w.HTML("<b>Write the brief</b>"), *controls])
-    box = w.VBox([w.HBox([form, brief]), figure, summary])
-    return box.add_class("course-widget").add_class("course-widget-brief-builder")
+    return view_box("brief-builder", [w.HBox([form, brief]), figure, summary])

@@ -7,6 +7,7 @@ import ipywidgets as w
 from .. import progress
 from ..figures.stance import stance_colours, stance_figure, stance_title
 from ..models.stance import SCALE_MAX, SCALE_MIN, STATEMENTS, stance_label, stance_score
+from .base import view_box
 from .figure import FigureView
 
 __all__ = ["where_do_you_stand"]
@@ -64,5 +65,4 @@ def where_do_you_stand() -> w.Box:
         slider.observe(update, names="value")
     save.on_click(on_save)
     summary.value = describe()
-    box = w.VBox([*rows, figure, summary, w.HBox([save, saved])])
-    return box.add_class("course-widget").add_class("course-widget-stance")
+    return view_box("stance", [*rows, figure, summary, w.HBox([save, saved])])
