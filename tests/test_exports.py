@@ -247,6 +247,7 @@ def test_meta_facebook_business_suite_bom_views_case_and_titles():
     assert fmt == {"Photos": "image", "Links": "link", "Text": "text", "Reels": "video",
                    "Videos": "video", "Albums": "carousel"}
     assert any("'Lifetime'" in n for n in e.notes)
+    assert any("time zone" in n for n in e.notes)
 
 
 def test_meta_facebook_localised_header_and_day_first_dates():
@@ -324,6 +325,8 @@ def test_tiktok_year_less_dates_undefined_and_ids_from_links():
         assert r["Video link"].endswith("/video/" + p["post_id"])
         assert f"{p['posted_at']:%b} {p['posted_at'].day}" == r["Post time"]
     assert "posted_at" in e.estimated and "posted_at" not in e.columns_found
+    assert "impressions" in e.estimated and "impressions" not in e.columns_found
+    assert "plays" in e.estimated["impressions"]
     assert "10 Mar 2026" in e.estimated["posted_at"] and "as_of" in e.estimated["posted_at"]
     assert e.derived["format"] == "every TikTok post is a video"
 
@@ -514,6 +517,9 @@ def test_more_near_misses(tmp_path):
 
     x = (FIX / "x_content.csv").read_text(encoding="utf-8")
     header = x.splitlines()[0]
+    pasted = write("pasted.csv", x + header + "\n" + x.splitlines()[-1] + "\n")
+    p = load_export(pasted)
+    assert len(p.frame) == 6 and p.skipped_rows[8].startswith("it repeats the header")
     e = error_of(write("only_header.csv", header + "\n"))
     assert "no posts" in str(e)
     e = error_of(write("deep_header.csv", "note\n" * 7 + x))
@@ -529,6 +535,16 @@ def test_more_near_misses(tmp_path):
     assert (e.column, e.row) == ("Post id", 2) and "decimal" in str(e)
     short = load_export(write("short_ids.csv", x.replace(long_id, "12345.0")))
     assert "12345" in set(short.frame["post_id"]) and any("'.0'" in n for n in short.notes)
+
+    li = (NEAR / "linkedin_all_posts.csv").read_text(encoding="utf-8")
+    ctr_cell = li.splitlines()[2].split(",")[13]
+    imp_cell = li.splitlines()[2].split(",")[9]
+    assert len(imp_cell) == 4                     # written "1,511" below, as some tools do
+    spelled = li.replace("," + ctr_cell + ",", ",0.26%,", 1).replace(
+        "," + imp_cell + ",", ',"1,' + imp_cell[1:] + '",', 1)
+    got = load_export(write("percent_cells.csv", spelled)).frame
+    row = got.set_index("text").loc["We are hiring a head roaster for our new roastery."]
+    assert row["ctr"] == pytest.approx(0.0026) and row["impressions"] == int(imp_cell)
 
     tt = (FIX / "tiktok_content.csv").read_text(encoding="utf-8-sig")
     e = error_of(write("numeric_dates.csv", tt.replace("Dec 23", "12/23")), as_of=AS_OF)

@@ -252,6 +252,7 @@ class Reader:
         rows: list[int] = []
         first = True
         all_rows = ctx.table.rows
+        keys = [norm(h) for h in header]
         last = len(all_rows) - 1
         while last > ctx.header_row and not any(str(c).strip() for c in all_rows[last]):
             last -= 1
@@ -275,8 +276,10 @@ class Reader:
                     f"{ctx.header_row + 1} has {width} (a stray delimiter or quote?).",
                     row=rownum)
             cells = cells[:width]
-            why = self.skip_row(ctx, {norm(h): c for h, c in zip(header, cells, strict=False)},
-                                first)
+            if norm(cells[0]) == keys[0] and [norm(c) for c in cells] == keys[:width]:
+                ctx.skipped[rownum] = "it repeats the header (two files pasted together?)"
+                continue
+            why = self.skip_row(ctx, dict(zip(keys, cells, strict=False)), first)
             first = False
             if why:
                 ctx.skipped[rownum] = why
@@ -341,15 +344,21 @@ def to_ids(ctx: Context, name: str, s: pd.Series, rows: Sequence[int]) -> pd.Ser
 
 def _parse_numbers(ctx: Context, name: str, s: pd.Series, rows: Sequence[int],
                    percent: bool) -> tuple[np.ndarray, np.ndarray]:
-    v = s.str.strip()
-    empty = _missing(v)
-    pct = v.str.endswith("%").to_numpy()
-    v = v.str.rstrip("%").str.strip()
-    thousands = v.str.match(_THOUSANDS.pattern).to_numpy()
-    v = v.where(~thousands, v.str.replace(",", "", regex=False))
-    num = pd.to_numeric(v.mask(empty), errors="coerce").to_numpy(dtype=float)
+    """Numbers, and where the cell is empty ("", "-", "undefined"); "4.5%" -> 0.045, "1,234"."""
+    num = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, copy=True)  # plain cells, fast
+    empty = np.zeros(len(s), dtype=bool)
+    other = np.isnan(num)
+    if other.any():                                                  # the rest, cleaned first
+        v = s[other].str.strip()
+        e = _missing(v)
+        pct = v.str.endswith("%").to_numpy()
+        v = v.str.rstrip("%").str.strip()
+        thousands = v.str.match(_THOUSANDS.pattern).to_numpy()
+        v = v.where(~thousands, v.str.replace(",", "", regex=False))
+        got = pd.to_numeric(v.mask(e), errors="coerce").to_numpy(dtype=float)
+        num[other] = np.where(pct & ~percent, got / 100.0, got)
+        empty[other] = e
     fail_first(ctx, name, s, rows, np.isnan(num) & ~empty, "is not a number")
-    num = np.where(pct & ~percent, num / 100.0, num)
     return num, empty
 
 

@@ -57,12 +57,15 @@ def _f(target: str, *names: str, kind: str, required: bool = False,
 _VIEWS_NOTE = (("Views", "impressions: read from Meta's 'Views' (the times the post was shown "
                          "or played), which replaced 'Impressions' in 2024-25."),)
 _DATES = ["%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y"]
+_ZONE = ("The file does not say which time zone '{header}' is in: compare times of day with "
+         "care.")
 
 
 class _BusinessSuite(Reader):
     """What the Facebook and Instagram content exports share (UTF-8 with BOM, MM/DD/YYYY HH:MM)."""
 
     def dates(self, ctx: Context, header: str, s: pd.Series, rows: Sequence[int]) -> pd.Series:
+        ctx.notes.append(_ZONE.format(header=header))
         return parse_dates(ctx, header, s, rows, _DATES, "12/05/2024 14:30", us_slashes=True)
 
     def derive(self, ctx: Context, frame: dict[str, pd.Series], raw: pd.DataFrame,
@@ -220,6 +223,7 @@ class FacebookInsights(Reader):
         return None
 
     def dates(self, ctx: Context, header: str, s: pd.Series, rows: Sequence[int]) -> pd.Series:
+        ctx.notes.append(_ZONE.format(header=header))
         return parse_dates(ctx, header, s, rows, _DATES, "10/1/2015 21:00", us_slashes=True)
 
     def derive(self, ctx: Context, frame: dict[str, pd.Series], raw: pd.DataFrame,

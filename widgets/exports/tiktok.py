@@ -110,10 +110,7 @@ class Content(Reader):
     fields = (
         Field("posted_at", ("Post time",), "date", required=True),
         Field("text", ("Video title",), "text"),
-        Field("impressions", ("Total views",), "count", required=True,
-              notes=(("Total views", "impressions: read from TikTok's 'Total views' (a view "
-                                     "counts each time the video starts playing, the nearest "
-                                     "TikTok gives to the times it was shown)."),)),
+        Field("impressions", ("Total views",), "count", required=True),
         Field("likes", ("Total likes",), "count"),
         Field("comments", ("Total comments",), "count"),
         Field("shares", ("Total shares",), "count"),
@@ -169,6 +166,12 @@ class Content(Reader):
     def read(self, ctx: Context):  # type: ignore[override]
         frame, raw = super().read(ctx)
         ctx.found.pop("posted_at", None)  # the year is estimated: reported under .estimated
+        views = ctx.found.pop("impressions", None)
+        if views:
+            ctx.estimated["impressions"] = (
+                f"TikTok's '{views}' (a view counts each time the video starts playing): "
+                "TikTok gives no count of the times a video was shown, and plays are the "
+                "nearest it gives")
         return frame, raw
 
     def derive(self, ctx: Context, frame: dict[str, pd.Series], raw: pd.DataFrame,
