@@ -262,11 +262,11 @@ class Reader:
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) < width and ctx.table.delimiter is not None:
-                where = "the last row" if i == last else f"row {rownum}"
+                where = f"row {rownum}" + (", the last row," if i == last else "")
                 cut = (" The file seems cut off: download it again." if i == last else
                        " A line break or delimiter may have been removed.")
                 raise ctx.error(
-                    f"{where} (row {rownum}) has {len(cells)} cells but the header on row "
+                    f"{where} has {len(cells)} cells but the header on row "
                     f"{ctx.header_row + 1} has {width}.{cut}", row=rownum)
             cells = (cells + [""] * width)[:width] if len(cells) < width else cells
             extra = [c for c in cells[width:] if c.strip()]
