@@ -27,10 +27,15 @@ import io
 import os
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:  # the export readers are imported when load_export is first called
+    from widgets.exports import LoadedExport
 
 __all__ = ["DatasetError", "ExportError", "load", "load_export", "names", "path", "schema",
            "DEFAULT_FOLDER"]
@@ -70,8 +75,9 @@ class ExportError(DatasetError):
         return [f"ExportError: {self}", "(The course only read the file: it was not changed.)"]
 
 
-def load_export(path: str | os.PathLike, *, platform: str | None = None, as_of=None,
-                followers: int | None = None):
+def load_export(path: str | os.PathLike, *, platform: str | None = None,
+                as_of: str | date | datetime | None = None,
+                followers: int | None = None) -> LoadedExport:
     """Load your own analytics export (a platform's CSV, .xls or .zip) into the posts columns.
 
     Returns a ``LoadedExport``: ``.frame`` (one row per post: post_id, platform, posted_at, ...
