@@ -75,6 +75,16 @@ CHANNELS = {
     "search": (45.0, (1.1, 1.6), 0.03000, 0.00350, (3, 8), (40_000, 200_000), (0.40, 0.55)),
 }
 THEMES = ["price_promo", "quality_origin", "convenience", "sustainability", "ritual_moments"]
+# BUILT IN (lesson 01): each theme multiplies a campaign's conversions per impression.
+THEME_LIFT = {"price_promo": 1.25, "quality_origin": 0.95, "convenience": 1.05,
+              "sustainability": 0.9, "ritual_moments": 0.95}
+# BUILT IN (lesson 01): people inside a brief's target buy this much more often per impression
+# than people outside it (a cell's own propensity aside).
+IN_TARGET_LIFT = 1.15
+# Audience age profile of each channel, per age band away from the middle (broadcast older,
+# digital younger): the impressions outside the target lean this way.
+CHANNEL_AGE_SKEW = {"tv": 0.12, "radio": 0.08, "print": 0.15, "outdoor": 0.0,
+                    "display": -0.15, "search": -0.1}
 THEME_WORDS = {
     "price_promo": ["Big Saving", "Half Price Week", "Bean Bonanza", "Coupon Days"],
     "quality_origin": ["From the Farm", "Roasted Right", "Origin Stories", "The Craft"],
@@ -117,18 +127,16 @@ def build_campaigns() -> tuple[pd.DataFrame, pd.DataFrame]:
         in_t = ((cells["age_band"] == t_age[i]) & (cells["income_band"] == t_inc[i])
                 & ((cells["region"] == t_reg[i]) | (t_reg[i] == "all"))).to_numpy()
         # broadcast media skew older, digital younger
-        skew = {"tv": 0.12, "radio": 0.08, "print": 0.15, "outdoor": 0.0,
-                "display": -0.15, "search": -0.1}[ch]
+        skew = CHANNEL_AGE_SKEW[ch]
         w_out = pop * np.exp(skew * (age_idx - 2.5)) * ~in_t
         w_in = pop * in_t
         share_in = rng.uniform(*tshare)
         shares = share_in * w_in / w_in.sum() + (1 - share_in) * w_out / w_out.sum()
         imp_cells = rng.multinomial(impressions, shares)
-        theme_lift = {"price_promo": 1.25, "quality_origin": 0.95, "convenience": 1.05,
-                      "sustainability": 0.9, "ritual_moments": 0.95}[theme[i]]
+        theme_lift = THEME_LIFT[theme[i]]
         ctr_i = ctr * np.exp(rng.normal(0, 0.15))
         cvr_i = cvr * theme_lift * np.exp(rng.normal(0, 0.2))
-        lift = cell_propensity * np.where(in_t, 1.15, 1.0)
+        lift = cell_propensity * np.where(in_t, IN_TARGET_LIFT, 1.0)
         clicks = rng.binomial(imp_cells, np.clip(ctr_i * lift, 0, 1))
         conv = rng.binomial(imp_cells, np.clip(cvr_i * lift, 0, 1))
         cid = f"C{i + 1:02d}"
