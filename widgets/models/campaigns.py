@@ -709,18 +709,20 @@ class BriefHistory:
         self.delivery = delivery_model(campaigns, results)
         self.themes = theme_effects(campaigns)
         self.shares = population_shares(results)
-        self._channel_ids: dict[str, list[str]] = {}
-        self._channel_results: dict[str, pd.DataFrame] = {}
+        self._channels: dict[str, tuple[int, pd.DataFrame, pd.DataFrame]] = {}
 
-    def channel_results(self, channel: str) -> tuple[list[str], pd.DataFrame]:
-        """The channel's campaign ids and their rows of results (cached)."""
-        if channel not in self._channel_results:
+    def channel_history(self, channel: str) -> tuple[int, pd.DataFrame, pd.DataFrame]:
+        """(number of campaigns, the channel's campaigns, its results summed per audience cell),
+        computed once per channel, so a new brief costs the same however long the history."""
+        if channel not in self._channels:
             c = self.campaigns
-            ids = c.loc[c["channel"].astype(str) == channel, "campaign_id"].astype(str).unique().tolist()
-            self._channel_ids[channel] = ids
-            self._channel_results[channel] = self.results[
-                self.results["campaign_id"].astype(str).isin(ids)]
-        return self._channel_ids[channel], self._channel_results[channel]
+            on = c[c["channel"].astype(str) == channel]
+            ids = on["campaign_id"].astype(str).unique()
+            r = self.results[self.results["campaign_id"].astype(str).isin(ids)]
+            cells = r.groupby([r[col].astype(str) for col in CELL], sort=False)[
+                ["impressions", "conversions"]].sum().reset_index()
+            self._channels[channel] = (len(ids), on, cells)
+        return self._channels[channel]
 
     def theme_effect(self, theme: str) -> ThemeEffect:
         t = self.themes
@@ -733,9 +735,8 @@ class BriefHistory:
     def outcome(self, *, age: str, income: str, region: str, channel: str, theme: str,
                 budget: float) -> BriefOutcome:
         """Predict a brief (see :func:`brief_outcome`)."""
-        estimate = reach_for_budget(channel, budget, self.campaigns)
-        ids, history = self.channel_results(channel)
-        n = len(ids)
+        n, on_channel, cells = self.channel_history(channel)
+        estimate = reach_for_budget(channel, budget, on_channel if n else self.campaigns)
         note = f"{n} past campaign{'s' if n != 1 else ''} on this channel"
         demo = target_population_share(self.shares, age, income)
         pop = target_population_share(self.shares, age, income, region)
@@ -744,7 +745,14 @@ class BriefHistory:
                     if channel in self.delivery.channels else pop)
         effect = self.theme_effect(theme)
         multiplier = effect.ratio if effect.known else 1.0
-        response = segment_response(history, age, income, region)
+        mask = _cell_mask(cells, age, income, region)
+        response = SegmentResponse(
+            campaigns=n,
+            cell_impressions=int(cells.loc[mask, "impressions"].sum()),
+            cell_conversions=int(cells.loc[mask, "conversions"].sum()),
+            other_impressions=int(cells.loc[~mask, "impressions"].sum()),
+            other_conversions=int(cells.loc[~mask, "conversions"].sum()),
+        )
         t_imp = estimate.impressions * share_in
         o_imp = estimate.impressions - t_imp
         t_rate = 0.0 if response.empty else response.cell_per_1000

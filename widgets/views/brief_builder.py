@@ -115,6 +115,8 @@ def brief_builder(campaigns: pd.DataFrame | None = None,
     theme = w.Dropdown(options=[(_label(x), x) for x in THEMES], value="price_promo",
                        description="Message theme", style=style, layout=wide)
     available = [c for c in CHANNELS if c in set(campaigns["channel"].astype(str))]
+    for name in available:  # each channel's history summed per audience cell, once
+        history.channel_history(name)
     channel = w.Dropdown(options=[(CHANNEL_NAMES.get(c, c), c) for c in available],
                          value="tv" if "tv" in available else available[0],
                          description="Channel", style=style, layout=wide)
