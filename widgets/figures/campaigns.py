@@ -114,6 +114,7 @@ def brief_figure(outcome: BriefOutcome) -> go.Figure:
         err = errors[col - 1]
         fig.add_trace(go.Bar(
             x=GROUPS, y=values[col - 1], text=labels[col - 1], textposition="auto",
+            insidetextanchor="start",  # at the base of the bar, clear of the error bar
             marker_color=GROUP_COLOURS, showlegend=False,
             error_y=None if err is None else {"type": "data", "array": err[0], "arrayminus": err[1],
                                               "visible": True, "color": "#333333"},
@@ -122,7 +123,8 @@ def brief_figure(outcome: BriefOutcome) -> go.Figure:
         fig.update_xaxes(title_text="people", row=1, col=col)
     fig.add_trace(go.Scatter(
         x=GROUPS[:1] * 2, y=brief_random_line(outcome), mode="markers", name=RANDOM_NAME,
-        marker={"symbol": "line-ew-open", "size": 40, "line": {"width": 3, "color": "#000000"}},
+        marker={"symbol": "line-ew-open", "size": 40, "color": "#000000",
+                "line": {"width": 3, "color": "#000000"}},
         hovertemplate=f"{RANDOM_NAME}: %{{y:.2f}} million impressions on the target<extra></extra>",
         showlegend=True), row=1, col=1)
     fig.update_layout(template=register_template(), title=brief_title(outcome), height=430,
@@ -221,7 +223,8 @@ def targeting_figure(pooled: pd.DataFrame, by_channel: pd.DataFrame) -> go.Figur
                       "(%{customdata[0]:,.0f} of %{customdata[1]:,.0f})<extra></extra>"))
     fig.add_trace(go.Scatter(
         y=labels, x=table["population_share"] * 100, mode="markers", name=RANDOM_NAME,
-        marker={"symbol": "line-ns-open", "size": 22, "line": {"width": 3, "color": "#000000"}},
+        marker={"symbol": "line-ns-open", "size": 22, "color": "#000000",
+                "line": {"width": 3, "color": "#000000"}},
         hovertemplate="%{y}: %{x:.1f}% of impressions on target " + RANDOM_NAME + "<extra></extra>"))
     fig.update_layout(
         template=register_template(), title=targeting_title(table), barmode="group", height=460,
