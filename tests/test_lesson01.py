@@ -686,3 +686,25 @@ def test_the_exercise_prints_every_reading_the_checks_know():
             for key, reading in q.choices.items():
                 assert f"* **{key}**: {reading}" in text, (folder, q.qid, key)
         assert L.r1.prompt in text
+
+
+def test_brief_builder_on_an_empty_history_says_so():
+    from widgets.views.brief_builder import brief_builder
+
+    c, r = toy()
+    box = brief_builder(c.iloc[:0], r.iloc[:0])
+    summary = next(x for x in _walk(box) if "course-widget-summary" in getattr(x, "_dom_classes", ()))
+    assert "history is empty" in summary.value
+
+
+def test_empty_selections_give_empty_tables_or_nan_never_an_error():
+    c, r = toy()
+    assert m.targeting_table(c.iloc[:0], r.iloc[:0]).empty
+    assert m.theme_effects(c.iloc[:0]).empty and m.rank_correlation_by(c.iloc[:0]).empty
+    assert math.isnan(m.response_index_within_campaigns(r.iloc[:0]))
+    assert m.delivery_model(c.iloc[:0], r).channels == {}
+    fig = targeting_figure(m.targeting_table(c.iloc[:0], r.iloc[:0], None),
+                           m.targeting_table(c.iloc[:0], r.iloc[:0]))
+    assert fig.layout.title.text == "No campaigns with impressions to compare"
+    with pytest.raises(ValueError, match="no column 'nope'"):
+        m.targeting_table(c, r, by="nope")

@@ -194,7 +194,9 @@ def reach_conversions_figure(campaigns: pd.DataFrame) -> go.Figure:
 
 def targeting_title(table: pd.DataFrame) -> str:
     """The finding of :func:`targeting_figure`, computed from the table."""
-    rows = table.drop(index="all", errors="ignore")
+    rows = table.drop(index="all", errors="ignore").dropna(subset=["on_target_share"])
+    if rows.empty:
+        return "No campaigns with impressions to compare"
     on = rows["on_target_share"] * 100
     rand = rows["population_share"] * 100
     return (f"Per channel, {on.min():.0f}-{on.max():.0f}% of impressions reached the target: "
@@ -206,7 +208,7 @@ def targeting_figure(pooled: pd.DataFrame, by_channel: pd.DataFrame) -> go.Figur
     """Per channel and pooled (from :func:`widgets.models.campaigns.targeting_table`): the share
     of impressions that landed on the target, the share of conversions that came from inside it,
     and, as the baseline, the share chance would have put on the target (its population share)."""
-    table = pd.concat([pooled.rename(index={pooled.index[0]: "all"}), by_channel])
+    table = pd.concat([pooled.set_axis(["all"] * len(pooled)), by_channel])
     labels = ["all channels (pooled)" if k == "all" else _channel(str(k)) for k in table.index]
     fig = go.Figure()
     fig.add_trace(go.Bar(

@@ -103,6 +103,11 @@ def brief_builder(campaigns: pd.DataFrame | None = None,
     """
     campaigns = load("campaigns") if campaigns is None else campaigns
     results = load("campaign_results") if results is None else results
+    if campaigns.empty or results.empty or not (campaigns["impressions"] > 0).any():
+        empty = w.HTML("<b>The campaign history is empty</b>: the brief builder predicts from past "
+                       "campaigns, so it needs at least one campaign with impressions and its "
+                       "audience cells.").add_class("course-widget-summary")
+        return w.VBox([empty]).add_class("course-widget").add_class("course-widget-brief-builder")
     history = BriefHistory(campaigns, results)  # delivery, themes, population: computed once
     style = {"description_width": "120px"}
     wide = w.Layout(width="330px")
