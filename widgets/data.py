@@ -161,7 +161,7 @@ SCHEMAS: dict[str, Schema] = {
     "campaign_results": Schema((
         _s("campaign_id"), _c("age_band", AGE_BANDS, True),
         _c("income_band", INCOME_BANDS, True), _c("region", REGIONS), _b("in_target"),
-        _i("impressions"), _i("clicks"), _i("conversions")),
+        _f("population_share", 0, 1), _i("impressions"), _i("clicks"), _i("conversions")),
         key=("campaign_id", "age_band", "income_band", "region"),
         links=(("campaign_id", "campaigns", "campaign_id"),)),
     "survey": Schema((
