@@ -186,6 +186,18 @@ BRAND_SHARES = np.array([0.24, 0.21, 0.30, 0.25])
 #: Mean cups per week (Poisson): rushed commuters drink more than every other group.
 CUPS_COMMUTER = 12
 CUPS_OTHER = 9
+#: top_need when several needs share a respondent's highest score: the respondent picks one of the
+#: tied needs, uniformly at random (a simulated "which one matters most?" follow-up question).
+TOP_NEED_TIES = "uniform among the tied needs"
+
+
+def _top_needs(scores: np.ndarray, rng: np.random.Generator) -> list[str]:
+    """Each row's highest-scored need; a tie is broken uniformly at random (TOP_NEED_TIES)."""
+    top = scores == scores.max(1, keepdims=True)
+    tied = top.sum(1)
+    pick = np.floor(rng.random(len(scores)) * tied).astype(int)  # which of the tied needs
+    choice = (top.cumsum(1) > pick[:, None]).argmax(1)
+    return [NEEDS[j].removeprefix("need_") for j in choice]
 
 
 def build_survey(return_groups: bool = False):
@@ -214,10 +226,11 @@ def build_survey(return_groups: bool = False):
                        "region": np.asarray(REGIONS)[reg]})
     for j, col in enumerate(NEEDS):
         df[col] = scores[:, j]
-    df["top_need"] = [NEEDS[j].removeprefix("need_") for j in scores.argmax(1)]
+    df["top_need"] = ""  # filled last (its tie-break draws come after every other column's)
     # Ehrenberg-Bass: buyers of competing brands look alike in profile
     df["usual_brand"] = _pick(rng, BRANDS, n, p=BRAND_SHARES)
     df["cups_per_week"] = np.clip(rng.poisson(np.where(group == 2, CUPS_COMMUTER, CUPS_OTHER)), 0, 60)
+    df["top_need"] = _top_needs(scores, rng)
     return (df, group) if return_groups else df
 
 
