@@ -46,7 +46,8 @@ __all__ = [
     "best_k", "cluster_fits", "cluster_profiles", "cluster_stability", "coverage_index",
     "crosstab", "disagreement", "eta_squared", "eta_squared_table", "eta_squared_with_clusters",
     "filter_segment", "gap_detail", "independence_test", "k_selection", "largest_gap",
-    "need_clusters", "segment_label", "segment_profile", "segment_table", "share_difference",
+    "need_clusters", "need_sd", "reach_from_counts", "segment_label", "segment_profile",
+    "segment_table", "share_difference",
     "shuffled_needs", "spread_ratio", "tied_top_needs", "top_need_shares", "variance_explained",
 ]
 
@@ -155,17 +156,23 @@ def disagreement(group: pd.DataFrame | pd.Series, replacement: bool = True) -> f
     return float(1.0 - (counts * (counts - 1)).sum() / (n * (n - 1)))
 
 
-def spread_ratio(group: pd.DataFrame, everyone: pd.DataFrame) -> float:
+def need_sd(survey: pd.DataFrame) -> pd.Series:
+    """The population standard deviation of each need score (the reference for :func:`spread_ratio`)."""
+    return survey[list(NEED_COLUMNS)].astype(float).std(ddof=0)
+
+
+def spread_ratio(group: pd.DataFrame, everyone: pd.DataFrame | pd.Series) -> float:
     """How spread out ``group``'s need scores are, relative to ``everyone``'s (1 = just as spread).
 
     The mean over the six needs of (standard deviation inside the group) / (standard deviation
-    across everyone), population standard deviations. A single person gives 0; an empty group,
-    or an ``everyone`` with no variation at all, gives ``nan``.
+    across everyone), population standard deviations. ``everyone`` is the survey, or its
+    :func:`need_sd` computed once. A single person gives 0; an empty group, or an ``everyone`` with
+    no variation at all, gives ``nan``.
     """
     if len(group) == 0:
         return math.nan
-    inside = group[list(NEED_COLUMNS)].astype(float).std(ddof=0)
-    overall = everyone[list(NEED_COLUMNS)].astype(float).std(ddof=0)
+    inside = need_sd(group)
+    overall = everyone if isinstance(everyone, pd.Series) else need_sd(everyone)
     usable = overall > 0
     if not usable.any():
         return math.nan
@@ -184,13 +191,18 @@ class SegmentProfile:
 
 
 def segment_profile(survey: pd.DataFrame, age_band: str = ANY, income_band: str = ANY,
-                    region: str = ANY) -> SegmentProfile:
-    """Size, top-need shares, disagreement and spread of one box ("any" leaves a band open)."""
+                    region: str = ANY, everyone_sd: pd.Series | None = None) -> SegmentProfile:
+    """Size, top-need shares, disagreement and spread of one box ("any" leaves a band open).
+
+    ``everyone_sd``: :func:`need_sd` of the survey, if already computed (a view asks for many boxes).
+    """
     group = filter_segment(survey, age_band=age_band, income_band=income_band, region=region)
+    shares = top_need_shares(group)
     return SegmentProfile(
         label=segment_label(age_band=age_band, income_band=income_band, region=region),
-        size=len(group), shares=top_need_shares(group), disagreement=disagreement(group),
-        spread=spread_ratio(group, survey),
+        size=len(group), shares=shares,
+        disagreement=math.nan if shares.isna().all() else float(1.0 - (shares**2).sum()),
+        spread=spread_ratio(group, survey if everyone_sd is None else everyone_sd),
     )
 
 
@@ -200,14 +212,22 @@ def segment_table(survey: pd.DataFrame, by: Sequence[str] = DEMOGRAPHICS) -> pd.
     Columns: the ``by`` columns, ``people``, ``disagreement``, ``top_need`` (most common) and
     ``top_need_share``. Sorted from the most united box (lowest disagreement) to the least.
     """
-    rows = []
-    for key, group in survey.groupby(list(by), observed=True):
-        key = key if isinstance(key, tuple) else (key,)
-        shares = top_need_shares(group)
-        rows.append({**dict(zip(by, map(str, key), strict=True)), "people": len(group),
-                     "disagreement": disagreement(group), "top_need": str(shares.idxmax()),
-                     "top_need_share": float(shares.max())})
-    table = pd.DataFrame(rows)
+    by = list(by)
+    if survey.empty:
+        return pd.DataFrame(columns=[*by, "people", "disagreement", "top_need", "top_need_share"])
+    # one count per (box, need), in NEEDS order: the same numbers as top_need_shares per box
+    top = pd.Categorical(survey["top_need"].astype(str), categories=list(NEEDS))
+    counts = pd.crosstab([survey[c] for c in by], top, dropna=False).reindex(columns=list(NEEDS),
+                                                                           fill_value=0)
+    counts = counts[counts.sum(axis=1) > 0]
+    people = counts.sum(axis=1)
+    shares = counts.div(people, axis=0)
+    best = shares.to_numpy().argmax(axis=1)  # first need on a tie, as idxmax
+    table = pd.DataFrame({c: counts.index.get_level_values(c).astype(str) for c in by})
+    table["people"] = people.to_numpy().astype(int)
+    table["disagreement"] = 1.0 - (shares**2).sum(axis=1).to_numpy()
+    table["top_need"] = [NEEDS[j] for j in best]
+    table["top_need_share"] = shares.to_numpy().max(axis=1)
     return table.sort_values(["disagreement", *by], kind="stable").reset_index(drop=True)
 
 
@@ -217,6 +237,8 @@ def segment_table(survey: pd.DataFrame, by: Sequence[str] = DEMOGRAPHICS) -> pd.
 def _as_values(values: Iterable[float]) -> np.ndarray:
     if isinstance(values, pd.Series):
         return values.to_numpy(dtype=float, na_value=np.nan)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biuf":
+        return values.astype(float, copy=False)
     return pd.Series(list(values), dtype=float).to_numpy()
 
 
@@ -319,6 +341,31 @@ def _fit_rows(n: int, k: int, max_fit_rows: int) -> np.ndarray | None:
     return np.unique(np.linspace(0, n - 1, max(max_fit_rows, k)).round().astype(np.intp))
 
 
+@dataclass
+class _Scores:
+    """A survey's need scores as a float matrix, with its digest and (on demand) standardised."""
+
+    values: np.ndarray
+    digest: str
+    _z: np.ndarray | None = None
+
+    @property
+    def z(self) -> np.ndarray:
+        if self._z is None:
+            self._z = _standardise(self.values)
+        return self._z
+
+    def eta(self, labels: Iterable[object]) -> list[float]:
+        """Eta squared of each need (raw scores; the same on standardised ones) on ``labels``."""
+        codes, n = _as_codes(labels)
+        return [_eta_from_codes(self.values[:, j], codes, n) for j in range(self.values.shape[1])]
+
+
+def _scores(survey: pd.DataFrame) -> _Scores:
+    values = survey[list(NEED_COLUMNS)].to_numpy(dtype=float)
+    return _Scores(values, _digest(values))
+
+
 def need_clusters(survey: pd.DataFrame, k: int = 5, seed: int = 0, n_init: int = 10,
                   standardise: bool = True, max_fit_rows: int = MAX_FIT_ROWS) -> pd.Series:
     """Group respondents by their six need scores with k-means; one label per respondent.
@@ -337,8 +384,12 @@ def need_clusters(survey: pd.DataFrame, k: int = 5, seed: int = 0, n_init: int =
     """
     if not 1 <= k <= len(survey):
         raise ValueError(f"k must be between 1 and the number of respondents ({len(survey)})")
-    scores = survey[list(NEED_COLUMNS)].to_numpy(dtype=float)
-    key = (_digest(scores), scores.shape, k, seed, n_init, standardise, max_fit_rows)
+    return _labels(_scores(survey), survey.index, k, seed, n_init, standardise, max_fit_rows)
+
+
+def _labels(scores: _Scores, index: pd.Index, k: int, seed: int, n_init: int, standardise: bool,
+            max_fit_rows: int) -> pd.Series:
+    key = (scores.digest, scores.values.shape, k, seed, n_init, standardise, max_fit_rows)
     if key in _FITS:
         _FITS.move_to_end(key)
         codes, cats = _FITS[key]
@@ -347,17 +398,17 @@ def need_clusters(survey: pd.DataFrame, k: int = 5, seed: int = 0, n_init: int =
         _FITS[key] = codes, cats
         while len(_FITS) > _FITS_KEPT:
             _FITS.popitem(last=False)
-    return pd.Series(pd.Categorical.from_codes(codes.copy(), categories=cats), index=survey.index,
+    return pd.Series(pd.Categorical.from_codes(codes.copy(), categories=cats), index=index,
                      name="cluster")
 
 
-def _kmeans_codes(scores: np.ndarray, k: int, seed: int, n_init: int, standardise: bool,
+def _kmeans_codes(scores: _Scores, k: int, seed: int, n_init: int, standardise: bool,
                   max_fit_rows: int) -> tuple[np.ndarray, list[str]]:
     from sklearn.cluster import KMeans
     from threadpoolctl import threadpool_limits
 
-    z_all = _standardise(scores)
-    x = z_all if standardise else scores
+    z_all = scores.z
+    x = z_all if standardise else scores.values
     model = KMeans(n_clusters=k, n_init=n_init, random_state=seed)
     rows = _fit_rows(len(x), k, max_fit_rows)
     with threadpool_limits(limits=1):
@@ -500,9 +551,11 @@ def coverage_index(in_box: Iterable[bool], in_group: Iterable[bool]) -> Reach:
     group = np.asarray(_as_values(in_group)) > 0
     if len(box) != len(group):
         raise ValueError(f"in_box and in_group differ in length ({len(box)} and {len(group)})")
-    n, n_box, n_group = len(box), int(box.sum()), int(group.sum())
-    n_both = int((box & group).sum())
+    return reach_from_counts(len(box), int(box.sum()), int(group.sum()), int((box & group).sum()))
 
+
+def reach_from_counts(n: int, n_box: int, n_group: int, n_both: int) -> Reach:
+    """:func:`coverage_index` from counts: everyone, the box, the group, and both at once."""
     def ratio(a: float, b: float) -> float:
         return a / b if b else math.nan
 
@@ -604,17 +657,22 @@ def cluster_fits(survey: pd.DataFrame, ks: Iterable[int] = K_RANGE, seed: int = 
     """k-means for each k on the real scores and on :func:`shuffled_needs` (one shuffle for all k).
 
     ``demographic`` is the demographic eta table to put beside the clusters (default:
-    :func:`eta_squared_table` of the survey). Each k's fits are cached by :func:`need_clusters`.
+    :func:`eta_squared_table` of the survey). Each k's fits are cached like :func:`need_clusters`.
     """
-    noise = shuffled_needs(survey, seed=shuffle_seed)
     demographic = eta_squared_table(survey) if demographic is None else demographic
+    real = _scores(survey)
+    noise = _scores(shuffled_needs(survey, seed=shuffle_seed))
+    index = pd.Index(list(NEEDS), name="need")
     fits = {}
     for k in ks:
-        labels = need_clusters(survey, k=k, seed=seed)
-        noise_labels = need_clusters(noise, k=k, seed=seed)
-        fits[k] = ClusterFit(k=k, labels=labels,
-                             eta=eta_squared_with_clusters(survey, labels, demographic),
-                             shuffled_eta=eta_squared_table(noise, {"c": noise_labels})["c"])
+        if not 1 <= k <= len(survey):
+            raise ValueError(f"k must be between 1 and the number of respondents ({len(survey)})")
+        labels = _labels(real, survey.index, k, seed, 10, True, MAX_FIT_ROWS)
+        noise_labels = _labels(noise, survey.index, k, seed, 10, True, MAX_FIT_ROWS)
+        eta = demographic.copy()
+        eta["cluster"] = pd.Series(real.eta(labels), index=index)
+        fits[k] = ClusterFit(k=k, labels=labels, eta=eta,
+                             shuffled_eta=pd.Series(noise.eta(noise_labels), index=index, name="c"))
     return fits
 
 

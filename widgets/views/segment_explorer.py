@@ -37,13 +37,13 @@ from ..models.segments import (
     ShareDifference,
     best_k,
     cluster_fits,
-    coverage_index,
     crosstab,
     disagreement,
     eta_squared_table,
-    filter_segment,
     gap_detail,
     k_selection,
+    need_sd,
+    reach_from_counts,
     segment_profile,
     share_difference,
     top_need_shares,
@@ -84,6 +84,8 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
     _check_columns(survey)
     everyone_shares = top_need_shares(survey)
     everyone_dis = disagreement(survey)
+    everyone_sd = need_sd(survey)
+    everyone_counts = survey["top_need"].astype(str).value_counts()
     ks = [k for k in K_RANGE if k < len(survey)]
     # every fit the controls can ask for, made now (each k, real and shuffled scores)
     fits: dict[int, ClusterFit] = cluster_fits(survey, ks, demographic=eta_squared_table(survey))
@@ -111,12 +113,12 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
         (None for an empty box): computed once per box."""
         key = tuple(choice.values())
         if key not in segments:
-            profile = segment_profile(survey, **choice)
+            profile = segment_profile(survey, **choice, everyone_sd=everyone_sd)
             reach = None
             if profile.size:
-                in_box = survey.index.isin(filter_segment(survey, **choice).index)
                 top = str(profile.shares.idxmax())
-                reach = coverage_index(in_box, (survey["top_need"] == top).to_numpy())
+                reach = reach_from_counts(len(survey), profile.size, int(everyone_counts[top]),
+                                          int(round(profile.shares[top] * profile.size)))
             segments[key] = profile, reach
         return segments[key]
 
