@@ -28,11 +28,12 @@ def _pct(x: float) -> str:
 def segment_title(label: str, people: int, disagreement: float, everyone: float) -> str:
     """A title that states what the segment shows."""
     if people == 0:
-        return f"No respondent is {label}: widen the segment"
+        return f"No respondent is {label}: widen the box"
     if people == 1:
         return f"Only one respondent is {label}: one person is not a segment"
+    compare = "" if label == "everyone" else f" (everyone: {_pct(everyone)})"
     return (f"{label.capitalize()} ({people:,} people):<br>two picked at random want different "
-            f"things {_pct(disagreement)} of the time (everyone: {_pct(everyone)})")
+            f"things {_pct(disagreement)} of the time{compare}")
 
 
 def top_need_figure(segment: pd.Series, everyone: pd.Series, label: str, people: int,
@@ -43,7 +44,7 @@ def top_need_figure(segment: pd.Series, everyone: pd.Series, label: str, people:
     """
     needs = list(NEEDS)
     fig = go.Figure([
-        go.Bar(name=f"in this segment ({people:,})", x=needs,
+        go.Bar(name=f"in this box ({people:,})", x=needs,
                y=[100 * float(segment.get(n, 0) if people else 0) for n in needs],
                marker_color=COLOURS["highlight"], hovertemplate="%{x}: %{y:.0f}%<extra></extra>"),
         go.Bar(name="everyone", x=needs, y=[100 * float(everyone.get(n, 0)) for n in needs],
@@ -86,10 +87,10 @@ def cluster_mix_figure(table: pd.DataFrame, by: str) -> go.Figure:
     """
     fig = go.Figure([go.Bar(orientation="h") for _ in range(MAX_CLUSTERS)])
     fig.update_layout(
-        template=register_template(), margin={"t": 95}, barmode="stack", height=380,
+        template=register_template(), margin={"t": 95, "b": 110}, barmode="stack", height=420,
         xaxis={"title": "share of the band's respondents (%)", "range": [0, 100], "ticksuffix": "%"},
         yaxis={"title": LABELS.get(by, by), "autorange": "reversed", "type": "category"},
-        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
+        legend={"orientation": "h", "y": -0.32, "traceorder": "normal"},
     )
     fill_cluster_mix(fig, table, by)
     return fig
@@ -223,10 +224,10 @@ def k_selection_figure(selection: pd.DataFrame) -> go.Figure:
         k = best_k(selection)
         fig.add_vline(x=k, line={"color": "#000000", "dash": "dot", "width": 1})
     fig.update_layout(
-        template=register_template(), margin={"t": 95}, height=420,
+        template=register_template(), margin={"t": 95, "b": 110}, height=450,
         title=k_selection_title(selection),
         xaxis={"title": "number of clusters k", "dtick": 1},
         yaxis={"title": "variance of need scores explained (%)", "range": [0, 100], "ticksuffix": "%"},
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "y": -0.3},
     )
     return fig
