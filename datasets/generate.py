@@ -206,7 +206,7 @@ def build_survey(return_groups: bool = False):
     age = rng.choice(6, n, p=AGE_SHARE)
     inc = rng.choice(4, n, p=INCOME_SHARE)
     reg = rng.choice(5, n, p=REGION_SHARE)
-    # groups cut across demographics: only mild tilts by age and income
+    # group membership tilts only mildly with age and income (the settings above)
     base = np.log(GROUP_SHARES)
     tilt = np.zeros((n, 5))
     tilt[:, 0] += INCOME_TILT_BARGAIN * (1.5 - inc)             # bargain seekers: low income

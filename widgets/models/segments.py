@@ -480,7 +480,7 @@ def largest_gap(table: pd.DataFrame) -> float:
     """The largest difference, within one column, between two rows of a share table.
 
     For ``crosstab(age_band, clusters)``: how far apart two age bands are at most in the share
-    of their people that a single cluster holds. Small means the clusters cut across ages.
+    of their people that a single cluster holds. Small means every band has a similar mix.
     ``nan`` for a table with fewer than two rows.
     """
     if len(table) < 2 or table.shape[1] == 0:

@@ -405,6 +405,8 @@ q7 = ChoiceQuestion(
         "was fair, and which was not?",
         "Recall the three checks: real against shuffled, refits on bootstrap samples (adjusted Rand "
         "index), and a variable the clusters never saw. Then recall where the five groups came from.",
+        "Only one reading uses all three checks and also says what the survey's generator was told "
+        "to build; the others each make one of the mistakes the lesson warned about.",
     ],
     mistakes=[
         Mistake("k-means always explains the scores it was fitted on, so clusters against "
