@@ -135,6 +135,11 @@ def top_need_shares(group: pd.DataFrame | pd.Series, ties: str = "column") -> pd
     return shares.rename("share").astype(float)
 
 
+def _gini_simpson(shares: pd.Series) -> float:
+    """1 - sum(share ** 2); nan for the all-nan shares of an empty group."""
+    return math.nan if shares.isna().all() else float(1.0 - (shares**2).sum())
+
+
 def disagreement(group: pd.DataFrame | pd.Series, replacement: bool = True) -> float:
     """The chance that two people drawn at random from ``group`` have different top needs.
 
@@ -145,10 +150,10 @@ def disagreement(group: pd.DataFrame | pd.Series, replacement: bool = True) -> f
     per need, slightly higher, and ``nan`` for one person. An empty group gives ``nan``.
     """
     shares = top_need_shares(group)
+    if replacement:
+        return _gini_simpson(shares)
     if shares.isna().all():
         return math.nan
-    if replacement:
-        return float(1.0 - (shares**2).sum())
     n = len(group)
     if n < 2:
         return math.nan
@@ -201,7 +206,7 @@ def segment_profile(survey: pd.DataFrame, age_band: str = ANY, income_band: str 
     return SegmentProfile(
         label=segment_label(age_band=age_band, income_band=income_band, region=region),
         size=len(group), shares=shares,
-        disagreement=math.nan if shares.isna().all() else float(1.0 - (shares**2).sum()),
+        disagreement=_gini_simpson(shares),
         spread=spread_ratio(group, survey if everyone_sd is None else everyone_sd),
     )
 
