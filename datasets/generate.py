@@ -175,8 +175,13 @@ def build_campaigns() -> tuple[pd.DataFrame, pd.DataFrame]:
 # --------------------------------------------------------------------------------------------
 NEEDS = ["need_price", "need_quality", "need_convenience", "need_sustainability",
          "need_community", "need_novelty"]
-# latent need groups (never shipped): bargain seekers, connoisseurs, rushed commuters,
-# conscious buyers, ritual & social drinkers
+#: Respondents in the survey.
+SURVEY_RESPONDENTS = 5000
+#: The five latent need groups the survey is built from (never shipped), in this order: bargain
+#: seekers, connoisseurs, rushed commuters, conscious buyers, ritual & social drinkers. Each row is
+#: a group's mean score (0-10) on the six NEEDS: k-means "finding" five clusters finds these.
+GROUP_NAMES = ["bargain seekers", "connoisseurs", "rushed commuters", "conscious buyers",
+               "ritual & social drinkers"]
 GROUP_CENTRES = np.array([
     [8.6, 4.0, 6.0, 2.8, 3.5, 3.0],
     [2.8, 9.0, 3.5, 5.5, 4.0, 8.2],
@@ -184,27 +189,58 @@ GROUP_CENTRES = np.array([
     [4.0, 6.5, 4.2, 9.0, 6.0, 5.0],
     [5.0, 5.2, 3.8, 4.8, 8.8, 3.2],
 ])
+#: Each group's share of respondents before the demographic tilts below.
+GROUP_SHARES = np.array([0.22, 0.18, 0.22, 0.17, 0.21])
+#: Demographic tilts of group membership (log-odds per income or age step): bargain seekers are
+#: more common at low income, connoisseurs at high income, commuters at working ages, ritual
+#: drinkers at older ages. Income bands are numbered 0 (low) to 3 (high), age bands 0 (18-24) to
+#: 5 (65+).
+INCOME_TILT_BARGAIN = 0.22
+INCOME_TILT_CONNOISSEUR = 0.15
+AGE_TILT_COMMUTER = 0.10
+AGE_TILT_RITUAL = 0.08
+#: Personal scale use (some people answer higher overall) and answer noise, in score points.
+SCALE_USE_SD = 0.35
+ANSWER_NOISE_SD = 1.05
+#: usual_brand is drawn with these shares, independently of everything else (group, demographics).
+BRANDS = ["copperpot", "beanhouse", "store_brand", "other"]
+BRAND_SHARES = np.array([0.24, 0.21, 0.30, 0.25])
+#: Mean cups per week (Poisson): rushed commuters drink more than every other group.
+CUPS_COMMUTER = 12
+CUPS_OTHER = 9
+#: top_need when several needs share a respondent's highest score: the respondent picks one of the
+#: tied needs, uniformly at random (a simulated "which one matters most?" follow-up question).
+TOP_NEED_TIES = "uniform among the tied needs"
+
+
+def _top_needs(scores: np.ndarray, rng: np.random.Generator) -> list[str]:
+    """Each row's highest-scored need; a tie is broken uniformly at random (TOP_NEED_TIES)."""
+    top = scores == scores.max(1, keepdims=True)
+    tied = top.sum(1)
+    pick = np.floor(rng.random(len(scores)) * tied).astype(int)  # which of the tied needs
+    choice = (top.cumsum(1) > pick[:, None]).argmax(1)
+    return [NEEDS[j].removeprefix("need_") for j in choice]
 
 
 def build_survey(return_groups: bool = False):
     rng = _rng(2)
-    n = 5000
+    n = SURVEY_RESPONDENTS
     age = rng.choice(6, n, p=AGE_SHARE)
     inc = rng.choice(4, n, p=INCOME_SHARE)
     reg = rng.choice(5, n, p=REGION_SHARE)
-    # groups cut across demographics: only mild tilts by age and income
-    base = np.log(np.array([0.22, 0.18, 0.22, 0.17, 0.21]))
+    # group membership tilts only mildly with age and income (the settings above)
+    base = np.log(GROUP_SHARES)
     tilt = np.zeros((n, 5))
-    tilt[:, 0] += 0.22 * (1.5 - inc)              # bargain seekers a little more in low income
-    tilt[:, 1] += 0.15 * (inc - 1.5)              # connoisseurs a little more in high income
-    tilt[:, 2] += 0.10 * (2.5 - np.abs(age - 2))  # commuters: working ages
-    tilt[:, 4] += 0.08 * (age - 2.5)              # ritual drinkers a little older
+    tilt[:, 0] += INCOME_TILT_BARGAIN * (1.5 - inc)             # bargain seekers: low income
+    tilt[:, 1] += INCOME_TILT_CONNOISSEUR * (inc - 1.5)         # connoisseurs: high income
+    tilt[:, 2] += AGE_TILT_COMMUTER * (2.5 - np.abs(age - 2))   # commuters: working ages
+    tilt[:, 4] += AGE_TILT_RITUAL * (age - 2.5)                 # ritual drinkers: older
     logits = base + tilt
     p = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
     u = rng.random(n)[:, None]
     group = (u > np.cumsum(p, 1)).sum(1)
-    person = rng.normal(0, 0.35, (n, 1))  # scale use: some people answer higher overall
-    scores = GROUP_CENTRES[group] + person + rng.normal(0, 1.05, (n, 6))
+    person = rng.normal(0, SCALE_USE_SD, (n, 1))  # scale use: some people answer higher overall
+    scores = GROUP_CENTRES[group] + person + rng.normal(0, ANSWER_NOISE_SD, (n, 6))
     scores = np.clip(np.rint(scores), 0, 10).astype(int)
     df = pd.DataFrame({"respondent_id": [f"S{i + 1:05d}" for i in range(n)],
                        "age_band": np.asarray(AGE_BANDS)[age],
@@ -212,12 +248,11 @@ def build_survey(return_groups: bool = False):
                        "region": np.asarray(REGIONS)[reg]})
     for j, col in enumerate(NEEDS):
         df[col] = scores[:, j]
-    df["top_need"] = [NEEDS[j].removeprefix("need_") for j in scores.argmax(1)]
+    df["top_need"] = ""  # filled last (its tie-break draws come after every other column's)
     # Ehrenberg-Bass: buyers of competing brands look alike in profile
-    brand_p = np.array([0.24, 0.21, 0.30, 0.25])
-    df["usual_brand"] = _pick(rng, ["copperpot", "beanhouse", "store_brand", "other"], n,
-                              p=brand_p)
-    df["cups_per_week"] = np.clip(rng.poisson(np.where(group == 2, 12, 9)), 0, 60)
+    df["usual_brand"] = _pick(rng, BRANDS, n, p=BRAND_SHARES)
+    df["cups_per_week"] = np.clip(rng.poisson(np.where(group == 2, CUPS_COMMUTER, CUPS_OTHER)), 0, 60)
+    df["top_need"] = _top_needs(scores, rng)
     return (df, group) if return_groups else df
 
 
