@@ -204,23 +204,28 @@ def build_survey(return_groups: bool = False):
 # --------------------------------------------------------------------------------------------
 # What the exposure panel builds in (lesson 03 names these settings; EVIDENCE.md 1). The functional
 # forms below are the generator's choices, not estimates from real people.
-EXPOSURE_PEOPLE, EXPOSURE_DAYS = 300, 28
+EXPOSURE_PEOPLE = 300
+EXPOSURE_DAYS = 28
 #: median ad messages a person sees a day, and the spread between people (lognormal sigma)
-MESSAGES_MEDIAN, MESSAGES_PERSON_SPREAD = 330, 0.45
+MESSAGES_MEDIAN = 330
+MESSAGES_PERSON_SPREAD = 0.45
 #: weekend days bring this share of a weekday's messages
 WEEKEND_MESSAGE_FACTOR = 0.8
 #: a day's messages are clipped to this range: the panel knows nothing outside it
-MESSAGES_MIN, MESSAGES_MAX = 20, 800
+MESSAGES_MIN = 20
+MESSAGES_MAX = 800
 #: one extra repeat of the most repeated ad per this many messages seen (Poisson mean)
 MESSAGES_PER_EXTRA_REPEAT = 120
 #: attention capacity, in messages noticed a day: noticed = capacity x (1 - exp(-seen / capacity))
 #: (about 180: at 360 seen, about 155 noticed, as Media Dynamics (2014) estimated)
 ATTENTION_CAPACITY = 180
 #: relevant messages are noticed more: x (ATTENTION_BASE + ATTENTION_RELEVANCE_GAIN x relevance)
-ATTENTION_BASE, ATTENTION_RELEVANCE_GAIN = 0.85, 0.3
+ATTENTION_BASE = 0.85
+ATTENTION_RELEVANCE_GAIN = 0.3
 #: next-day recall per message noticed, and how it grows with relevance (RECALL_RELEVANCE_BASE +
 #: relevance)
-RECALL_PER_NOTICED, RECALL_RELEVANCE_BASE = 0.075, 0.4
+RECALL_PER_NOTICED = 0.075
+RECALL_RELEVANCE_BASE = 0.4
 #: clutter: recall is multiplied by exp(-seen / RECALL_CLUTTER_SCALE), so it rises, peaks, falls
 RECALL_CLUTTER_SCALE = 420
 #: repetition helps recall up to this many showings of the top ad, and no further
@@ -228,9 +233,12 @@ RECALL_REPEAT_LIMIT = 5
 #: trust (0-10) = TRUST_BASE - TRUST_VOLUME_DROP x seen / MESSAGES_MAX
 #:                + TRUST_RELEVANCE_GAIN x (relevance - TRUST_RELEVANCE_CENTRE)
 #:                - TRUST_REPEAT_PENALTY x (repeats above TRUST_REPEAT_LIMIT) + person + noise
-TRUST_BASE, TRUST_VOLUME_DROP = 6.4, 3.2
-TRUST_RELEVANCE_GAIN, TRUST_RELEVANCE_CENTRE = 2.5, 0.3
-TRUST_REPEAT_PENALTY, TRUST_REPEAT_LIMIT = 0.18, 4
+TRUST_BASE = 6.4
+TRUST_VOLUME_DROP = 3.2
+TRUST_RELEVANCE_GAIN = 2.5
+TRUST_RELEVANCE_CENTRE = 0.3
+TRUST_REPEAT_PENALTY = 0.18
+TRUST_REPEAT_LIMIT = 4
 
 
 def build_exposure() -> pd.DataFrame:
