@@ -404,12 +404,15 @@ class OverloadModel:
     # -- the repeat mix ------------------------------------------------------------------------
     def repeat_mix(self, messages: np.ndarray) -> np.ndarray:
         """Share of days at each repeat level (columns 1..CAP_LEVELS) among the panel's days
-        within REPEAT_WINDOW messages of each value (clamped to the panel's range)."""
+        near each message count ``m`` (clamped to the panel's range): the days in the 10-message
+        bands from ``m - REPEAT_WINDOW`` up to, not including, ``m + REPEAT_WINDOW``, that is
+        ``10 * ((m - 50) // 10) <= seen < 10 * ((m + 50) // 10)``. Where no day is that near,
+        the whole panel's mix."""
         m = np.clip(np.asarray(messages, dtype=float), *self.messages_range)
         counts = self.repeat_counts
         cum = np.vstack([np.zeros(counts.shape[1]), np.cumsum(counts, axis=0)])
         lo = np.clip(((m - REPEAT_WINDOW) // 10).astype(int), 0, len(counts))
-        hi = np.clip(((m + REPEAT_WINDOW) // 10).astype(int) + 1, 0, len(counts))
+        hi = np.clip(((m + REPEAT_WINDOW) // 10).astype(int), 0, len(counts))
         window = cum[hi] - cum[lo]
         total = window.sum(axis=1, keepdims=True)
         overall = counts.sum(axis=0) / counts.sum()
