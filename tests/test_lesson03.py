@@ -172,6 +172,33 @@ def test_held_out_table_recomputed_independently(panel):
                                                                           "no change (the mean)"])
 
 
+def test_held_out_gain_is_the_r2_difference_with_a_people_bootstrap(panel):
+    table = m.held_out_table(panel).set_index(["response", "curve"])["r2_held_out"]
+    gain, low, high = m.held_out_gain(panel, "recall", "rise and fall", "straight line")
+    expected = table["ads recalled next day", "rise and fall"] - table["ads recalled next day",
+                                                                      "straight line"]
+    assert gain == pytest.approx(expected, abs=1e-9)
+    assert low < gain < high and low > 0  # the lesson's claim: an edge no split of people explains
+    assert m.held_out_gain(panel, "recall", "rise and fall", "straight line") == (gain, low, high)
+    # the bootstrap resamples held-out people: redone by hand with the same draws, person by person
+    fit, test = m.split_people(panel)
+    seen, y = test["messages_seen"].to_numpy(float), test["recall"].to_numpy(float)
+    rise = m.fit_rise_and_fall(fit).predict(seen)
+    slope, intercept = np.polyfit(fit["messages_seen"], fit["recall"], 1)
+    line = intercept + slope * seen
+    rows = list(test.groupby("person_id", sort=False).indices.values())
+    draws = np.random.default_rng(7).integers(0, len(rows), size=(60, len(rows)))
+    by_hand = []
+    for draw in draws:
+        idx = np.concatenate([rows[i] for i in draw])
+        total = ((y[idx] - y[idx].mean()) ** 2).sum()
+        by_hand.append((((y[idx] - line[idx]) ** 2).sum() - ((y[idx] - rise[idx]) ** 2).sum()) / total)
+    ours = m.held_out_gain(panel, "recall", "rise and fall", "straight line", n_boot=60, seed=7)
+    assert ours[1:] == pytest.approx(tuple(np.quantile(by_hand, [0.025, 0.975])), rel=1e-9)
+    with pytest.raises(m.NoiseInputError, match="no curve called 'cubic'"):
+        m.held_out_gain(panel, "recall", "cubic", "straight line")
+
+
 def test_binned_panel_equals_a_pandas_groupby(panel):
     got = m.binned_panel(panel, relevance=0.3)
     near = panel[(panel["relevance"] - 0.3).abs() <= 0.1 + 1e-9]  # 0.4 - 0.3 is 0.1000...03

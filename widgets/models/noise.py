@@ -38,13 +38,12 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "CAP_LEVELS", "NoiseInputError", "OverloadModel", "SATURATION_SHARE", "Simulation",
-    "SaturationFit", "LineFit", "RiseFallFit", "binned_panel", "check_panel", "fit_line",
-    "check_settings", "fit_overload", "fit_rise_and_fall", "fit_saturation", "held_out_table",
-    "panel_slice",
-    "r_squared", "recall_peak", "recall_repeat_effects", "response_curves", "rise_and_fall", "saturation",
-    "saturation_point", "simulate", "split_people", "trust_change", "trust_effects",
-    "trust_slopes", "trust_table",
+    "binned_panel", "CAP_LEVELS", "check_panel", "check_settings", "fit_line", "fit_overload",
+    "fit_rise_and_fall", "fit_saturation", "held_out_gain", "held_out_table", "LineFit",
+    "NoiseInputError", "OverloadModel", "panel_slice", "r_squared", "recall_peak",
+    "recall_repeat_effects", "response_curves", "rise_and_fall", "RiseFallFit", "saturation",
+    "saturation_point", "SATURATION_SHARE", "SaturationFit", "simulate", "Simulation", "split_people",
+    "trust_change", "trust_effects", "trust_slopes", "trust_table",
 ]
 
 #: The share of its ceiling at which a saturation curve counts as saturated.
@@ -299,6 +298,46 @@ def held_out_table(panel: pd.DataFrame) -> pd.DataFrame:
     add("trust", "no change (the mean)", np.full(len(test), float(fit["trust"].mean())))
     add("trust", "straight line", fit_line(fit, "trust").predict(m_test))
     return pd.DataFrame(rows)
+
+
+def held_out_gain(panel: pd.DataFrame, column: str, better: str, worse: str,
+                  n_boot: int = 2000, seed: int = 0) -> tuple[float, float, float]:
+    """How much more of the held-out variation in ``column`` the curve ``better`` explains than
+    ``worse`` (a difference of held-out R², as in :func:`held_out_table`), with a 95% bootstrap
+    interval that resamples the held-out *people* (``n_boot`` times, fixed ``seed``).
+
+    Curves: ``"straight line"``, ``"saturating curve"``, ``"rise and fall"``, ``"no change (the
+    mean)"``. Returns ``(gain, low, high)``; an interval above 0 means the better curve's edge is
+    not an accident of which people were held out.
+    """
+    fit, test = split_people(panel)
+    makers = {"straight line": lambda: fit_line(fit, column).predict,
+              "saturating curve": lambda: fit_saturation(fit, column).predict,
+              "rise and fall": lambda: fit_rise_and_fall(fit, column).predict,
+              "no change (the mean)": lambda: (lambda x: np.full(len(x), float(fit[column].mean())))}
+    for name in (better, worse):
+        if name not in makers:
+            raise NoiseInputError(f"There is no curve called {name!r}: choose one of "
+                                  f"{', '.join(makers)}.")
+    seen = test["messages_seen"].to_numpy(dtype=float)
+    y = test[column].to_numpy(dtype=float)
+    people = pd.factorize(test["person_id"])[0]
+    n_people = int(people.max()) + 1
+
+    def per_person(values: np.ndarray) -> np.ndarray:
+        return np.bincount(people, weights=values, minlength=n_people)
+
+    gain_sse = per_person((y - makers[worse]()(seen)) ** 2 - (y - makers[better]()(seen)) ** 2)
+    sums, squares, counts = per_person(y), per_person(y * y), np.bincount(people, minlength=n_people)
+
+    def gain(idx: np.ndarray) -> np.ndarray:
+        n, total, total2 = counts[idx].sum(-1), sums[idx].sum(-1), squares[idx].sum(-1)
+        return gain_sse[idx].sum(-1) / (total2 - total**2 / n)
+
+    rng = np.random.default_rng(seed)
+    boot = gain(rng.integers(0, n_people, size=(n_boot, n_people)))
+    low, high = np.quantile(boot, [0.025, 0.975])
+    return float(gain(np.arange(n_people))), float(low), float(high)
 
 
 def binned_panel(panel: pd.DataFrame, relevance: float | None = None,
