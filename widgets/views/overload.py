@@ -12,6 +12,7 @@ import html
 import math
 
 import ipywidgets as w
+import numpy as np
 import pandas as pd
 
 from ..data import load
@@ -31,7 +32,8 @@ from .figure import FigureView
 
 __all__ = ["overload_simulator"]
 
-CAP_MAX = CAP_LEVELS + 2
+#: The cap slider's top: the model pools CAP_LEVELS or more showings, so a higher cap changes nothing.
+CAP_MAX = CAP_LEVELS
 
 
 def _pct(x: float) -> str:
@@ -41,8 +43,11 @@ def _pct(x: float) -> str:
 def describe(model: OverloadModel, sim: Simulation, curves: pd.DataFrame, binned: pd.DataFrame,
              guess: float, revealed: bool) -> str:
     """The simulator's summary for the current settings (HTML), every number computed."""
-    setting = (f"{sim.messages:,.0f} messages a day, {sim.relevance:.0%} of them relevant, "
-               f"no brand shown more than {sim.cap} time{'s' if sim.cap != 1 else ''} a day")
+    if sim.cap >= CAP_MAX:
+        limit = f"no cap the model can tell apart ({CAP_MAX} or more showings count alike)"
+    else:
+        limit = f"no brand shown more than {sim.cap} time{'s' if sim.cap != 1 else ''} a day"
+    setting = f"{sim.messages:,.0f} messages a day, {sim.relevance:.0%} of them relevant, {limit}"
     parts = [f"<b>Your guess:</b> recall peaks at {guess:,.0f} messages a day."]
     if sim.shown:
         parts.append(
@@ -59,14 +64,24 @@ def describe(model: OverloadModel, sim: Simulation, curves: pd.DataFrame, binned
         at_guess = float(curves["recall"].iloc[(curves.index.to_series() - guess).abs().argmin()]) \
             if guess > 0 else 0.0
         share = at_guess / best if best > 0 else math.nan
-        drop = panel_trust_drop(model, curves)
         lo, hi = model.messages_range
-        parts.append(
-            f"<b>With these settings recall peaks at about {peak:,.0f} messages a day "
-            f"({best:.1f} ads recalled).</b> Your guess of {guess:,.0f} gives {at_guess:.1f}, "
-            f"{share:.0%} of the peak. Trust does not peak: it "
-            f"{'falls' if drop > 0 else 'rises'} {abs(drop):.1f} points between {lo} and "
-            f"{hi:,} messages a day.")
+        inside = curves.loc[(curves.index >= lo) & (curves.index <= hi), "trust"].dropna()
+        steps = np.diff(inside.to_numpy())
+        if peak > hi:
+            parts.append(f"<b>Within the panel's range (up to {hi:,} messages a day) recall keeps "
+                         "rising</b>: the formula's peak lies beyond the data, where it cannot be "
+                         "checked.")
+        else:
+            parts.append(f"<b>With these settings recall peaks at about {peak:,.0f} messages a day "
+                         f"({best:.1f} ads recalled).</b> Your guess of {guess:,.0f} gives "
+                         f"{at_guess:.1f}, {share:.0%} of the peak.")
+        if len(steps) and (steps <= 0).all():
+            trend = f"does not peak: it falls {inside.iloc[0] - inside.iloc[-1]:.1f} points"
+        elif len(steps) and (steps >= 0).all():
+            trend = f"does not peak: it rises {inside.iloc[-1] - inside.iloc[0]:.1f} points"
+        else:
+            trend = f"is highest at about {float(inside.idxmax()):,.0f} messages a day"
+        parts.append(f"Trust {trend} between {lo} and {hi:,} messages a day.")
         if len(binned):
             parts.append(f"The dots are the panel's {int(binned['days'].sum()):,} days with "
                          f"relevance within {RELEVANCE_WINDOW:.1f} of your setting (no cap); the "
