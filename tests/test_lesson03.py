@@ -672,3 +672,5 @@ def test_the_views_sentences_follow_other_data():
     assert "Trust does not peak: it rises" in text
     _control(box, "Cap per brand (a day)").value = m.CAP_LEVELS
     assert "no cap the model can tell apart" in _summary(box).value
+    figure = next(c for c in _walk(box) if isinstance(c, FigureView))
+    assert "Recall peaks" not in figure.figure.layout.title.text

@@ -139,6 +139,8 @@ def overload_simulator(panel: pd.DataFrame | None = None) -> w.Box:
     def update(_change: object = None) -> None:
         sim, cur, dot = state()
         peak = recall_peak(cur)[0]
+        if peak > model.messages_range[1]:  # a peak beyond the data is not shown as one
+            peak = math.nan
         with figure.batch_update():
             fill_overload(figure.figure, cur, dot, sim, float(guess.value), reveal.value, peak,
                           panel_trust_drop(model, cur))
