@@ -111,14 +111,13 @@ q2 = Question(
     rtol=0, atol=0.005,
     hints=[
         "R² = 1 - (sum of squared errors) / (sum of squared distances from the mean). For each "
-        "model, the errors are `weekend['messages_noticed']` minus what the model predicts at "
-        "`weekend['messages_seen']`.",
-        "The curve's predictions: `saturation(weekend['messages_seen'], *params)`. The straight "
-        "line: `slope, intercept = np.polyfit(weekend['messages_seen'], "
-        "weekend['messages_noticed'], 1)`, then `intercept + slope * weekend['messages_seen']`.",
-        "`y = weekend['messages_noticed']; total = ((y - y.mean()) ** 2).sum()`; then "
-        "`r2 = {'curve': 1 - ((y - curve) ** 2).sum() / total, 'line': 1 - ((y - line) ** 2).sum() "
-        "/ total}`.",
+        "model, the errors are the weekend days' `messages_noticed` minus what the model "
+        "predicts at their `messages_seen`.",
+        "The curve: `saturation(seen, *curve_fit(saturation, seen, noticed, p0=[170, 180])[0])`. "
+        "The straight line: `np.polyval(np.polyfit(seen, noticed, 1), seen)`.",
+        "`total = ((noticed - noticed.mean()) ** 2).sum()`; then `weekend_r2 = {'curve': 1 - "
+        "((noticed - curve) ** 2).sum() / total, 'line': 1 - ((noticed - line) ** 2).sum() / "
+        "total}`.",
     ],
     mistakes=[
         Mistake("The two numbers are the wrong way round: 'curve' is the saturating curve's R², "
@@ -196,6 +195,8 @@ q4 = ChoiceQuestion(
         "was counted?",
         "Media Dynamics itself gives two numbers, 360 and 150-155. What is the difference "
         "between them? Could 'an ad' be defined in yet other ways?",
+        "Check each reading against what the sources say: does any source give a trend over "
+        "time, or a sample size? Which reading claims no more than we know?",
     ],
     mistakes=[
         Mistake("We cannot call it false: its method is unknown, so it cannot be checked either "
@@ -233,6 +234,8 @@ q5 = ChoiceQuestion(
         "they, in percent?",
         "Then ask where the panel's numbers come from: what did the lesson say is built into "
         "the generator about attention?",
+        "The lesson's Built in paragraph names one attention capacity for every person and "
+        "every day (ATTENTION_CAPACITY). What must that do to any slice's saturation point?",
     ],
     mistakes=[
         Mistake("The panel is synthetic: it can only show what the generator was told to do, so "
