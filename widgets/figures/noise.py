@@ -222,12 +222,23 @@ def overload_figure(model: OverloadModel) -> go.Figure:
 
 
 def fill_overload(fig: go.Figure, curves: pd.DataFrame, binned: pd.DataFrame, sim: Simulation,
-                  guess: float, revealed: bool, peak: float, trust_drop: float) -> None:
+                  guess: float, revealed: bool, peak: float, trust_drop: float,
+                  sent: dict[object, str] | None = None) -> None:
     """Put the current settings into a figure made by :func:`overload_figure` (in place).
 
     Before the reveal the dots, curves and peak are hidden: only your setting (and your guess)
-    show, so the learner commits to a guess first."""
-    x = curves.index.to_numpy(dtype=float)
+    show, so the learner commits to a guess first. ``sent`` (optional, kept by the caller between
+    calls) remembers what each trace already holds, so only what changed is assigned: plotly
+    validates every assignment, and most control changes move one marker, not every curve."""
+    sent = {} if sent is None else sent
+
+    def put(key: object, target: object, **props: object) -> None:
+        text = repr(props)
+        if sent.get(key) != text:
+            target.update(props)  # type: ignore[attr-defined]
+            sent[key] = text
+
+    x = curves.index.to_numpy(dtype=float).tolist()
     for j, column in enumerate(PANELS):
         dots, curve, setting, guess_line, peak_line = fig.data[5 * j: 5 * j + 5]
         y = curves[column].to_numpy(dtype=float)
@@ -236,19 +247,19 @@ def fill_overload(fig: go.Figure, curves: pd.DataFrame, binned: pd.DataFrame, si
         if len(binned):
             heights += list(binned[column] + binned[f"{column}_ci"])
         top = {"attention_pct": 100.0, "trust": 10.0}.get(column, max(heights, default=1.0) * 1.15)
-        dots.update(x=binned["messages"].tolist(), y=binned[column].tolist(),
-                    error_y={"array": binned[f"{column}_ci"].tolist()},
-                    customdata=binned["days"].tolist(), visible=revealed)
-        curve.update(x=x.tolist(), y=[None if not math.isfinite(v) else v for v in y],
-                     visible=revealed)
-        setting.update(x=[sim.messages] if math.isfinite(value) else [],
-                       y=[value] if math.isfinite(value) else [])
+        put((j, "dots"), dots, x=binned["messages"].tolist(), y=binned[column].tolist(),
+            error_y={"array": binned[f"{column}_ci"].tolist()},
+            customdata=binned["days"].tolist(), visible=revealed)
+        put((j, "curve"), curve, x=x, y=[None if not math.isfinite(v) else v for v in y],
+            visible=revealed)
+        put((j, "setting"), setting, x=[sim.messages] if math.isfinite(value) else [],
+            y=[value] if math.isfinite(value) else [])
         gx, gy = _vline(guess, top)
-        guess_line.update(x=gx, y=gy)
+        put((j, "guess"), guess_line, x=gx, y=gy)
         px, py = _vline(peak, top)
-        peak_line.update(x=px, y=py, visible=revealed)
-        fig.layout[f"yaxis{'' if j == 0 else j + 1}"].range = [0, top]
-    fig.layout.title.text = overload_title(sim, peak, guess, revealed, trust_drop)
+        put((j, "peak"), peak_line, x=px, y=py, visible=revealed)
+        put((j, "axis"), fig.layout[f"yaxis{'' if j == 0 else j + 1}"], range=[0, top])
+    put("title", fig.layout.title, text=overload_title(sim, peak, guess, revealed, trust_drop))
 
 
 def panel_trust_drop(model: OverloadModel, curves: pd.DataFrame) -> float:

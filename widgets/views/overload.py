@@ -102,10 +102,16 @@ def overload_simulator(panel: pd.DataFrame | None = None) -> w.Box:
     dots: dict[float, pd.DataFrame] = {}
     curve_cache: dict[tuple[float, int], pd.DataFrame] = {}
 
+    by_relevance = panel.sort_values("relevance", kind="stable")  # once: a window is a slice
+    relevances = by_relevance["relevance"].to_numpy(dtype=float)
+    no_dots = binned_panel(panel).iloc[:0]
+
     def binned(relevance: float) -> pd.DataFrame:
         key = round(relevance, 2)
         if key not in dots:  # the panel's own averages, once per relevance setting
-            dots[key] = binned_panel(panel, key)
+            lo = int(np.searchsorted(relevances, key - RELEVANCE_WINDOW - 1e-9, side="left"))
+            hi = int(np.searchsorted(relevances, key + RELEVANCE_WINDOW + 1e-9, side="right"))
+            dots[key] = binned_panel(by_relevance.iloc[lo:hi], key) if hi > lo else no_dots
         return dots[key]
 
     def curves(relevance: float, cap: int) -> pd.DataFrame:
@@ -129,11 +135,15 @@ def overload_simulator(panel: pd.DataFrame | None = None) -> w.Box:
     cap = w.IntSlider(value=CAP_MAX, min=0, max=CAP_MAX, step=1, continuous_update=False,
                       description="Cap per brand (a day)", style=style, layout=wide)
 
+    for value in np.arange(relevance.min, relevance.max + relevance.step / 2, relevance.step):
+        binned(float(value))  # every setting's dots up front: a slider move never bins the panel
+
     def state() -> tuple[Simulation, pd.DataFrame, pd.DataFrame]:
         sim = simulate(model, messages.value, relevance.value, cap.value)
         return sim, curves(relevance.value, cap.value), binned(relevance.value)
 
     figure = FigureView(overload_figure(model))
+    sent: dict[object, str] = {}  # what each trace holds, so an update assigns only changes
     summary = w.HTML().add_class("course-widget-summary")
 
     def update(_change: object = None) -> None:
@@ -143,7 +153,7 @@ def overload_simulator(panel: pd.DataFrame | None = None) -> w.Box:
             peak = math.nan
         with figure.batch_update():
             fill_overload(figure.figure, cur, dot, sim, float(guess.value), reveal.value, peak,
-                          panel_trust_drop(model, cur))
+                          panel_trust_drop(model, cur), sent)
         reveal.description = "Hide the curves" if reveal.value else "Reveal the curves"
         summary.value = describe(model, sim, cur, dot, float(guess.value), reveal.value)
 
