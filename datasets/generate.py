@@ -259,31 +259,92 @@ def build_survey(return_groups: bool = False):
 # --------------------------------------------------------------------------------------------
 # Lesson 03: exposure diary
 # --------------------------------------------------------------------------------------------
+# What the exposure panel builds in (lesson 03 names these settings; EVIDENCE.md 1). The functional
+# forms below are the generator's choices, not estimates from real people.
+EXPOSURE_PEOPLE = 300
+EXPOSURE_DAYS = 28
+#: median ad messages a person sees a day, and the spread between people (lognormal sigma)
+MESSAGES_MEDIAN = 330
+MESSAGES_PERSON_SPREAD = 0.45
+#: day-to-day spread of a person's messages (lognormal sigma)
+MESSAGES_DAY_SPREAD = 0.25
+#: weekend days bring this share of a weekday's messages
+WEEKEND_MESSAGE_FACTOR = 0.8
+#: a day's messages are clipped to this range: the panel knows nothing outside it
+MESSAGES_MIN = 20
+MESSAGES_MAX = 800
+#: each person's usual relevant share: Beta(a, b), mean about 0.29; plus this much daily noise (sd)
+RELEVANCE_BETA = (2.5, 6)
+RELEVANCE_DAY_SD = 0.06
+#: one extra repeat of the most repeated ad per this many messages seen (Poisson mean, at least
+#: MIN_EXTRA_REPEATS)
+MESSAGES_PER_EXTRA_REPEAT = 120
+MIN_EXTRA_REPEATS = 0.3
+#: attention capacity, in messages noticed a day: noticed = capacity x (1 - exp(-seen / capacity))
+#: (180 x (1 - exp(-360 / 180)) = 156 at 360 seen, before the relevance factor below; with the
+#: panel's typical relevance about 147, near Media Dynamics' (2014) 150-155 noticed of 360)
+ATTENTION_CAPACITY = 180
+#: day-to-day spread of the capacity (lognormal sigma)
+ATTENTION_CAPACITY_SPREAD = 0.1
+#: relevant messages are noticed more: x (ATTENTION_BASE + ATTENTION_RELEVANCE_GAIN x relevance)
+ATTENTION_BASE = 0.85
+ATTENTION_RELEVANCE_GAIN = 0.3
+#: next-day recall per message noticed, and how it grows with relevance (RECALL_RELEVANCE_BASE +
+#: relevance)
+RECALL_PER_NOTICED = 0.075
+RECALL_RELEVANCE_BASE = 0.4
+#: clutter: recall is multiplied by exp(-seen / RECALL_CLUTTER_SCALE), so it rises, peaks, falls
+RECALL_CLUTTER_SCALE = 420
+#: repetition helps recall up to this many showings of the top ad, and no further: recall x
+#: (RECALL_REPEAT_BASE + RECALL_REPEAT_GAIN x log(1 + min(repeats, limit)) / log(1 + limit))
+RECALL_REPEAT_LIMIT = 5
+RECALL_REPEAT_BASE = 0.6
+RECALL_REPEAT_GAIN = 0.6
+#: trust (0-10) = TRUST_BASE - TRUST_VOLUME_DROP x seen / MESSAGES_MAX
+#:                + TRUST_RELEVANCE_GAIN x (relevance - TRUST_RELEVANCE_CENTRE)
+#:                - TRUST_REPEAT_PENALTY x (repeats above TRUST_REPEAT_LIMIT) + person + noise
+TRUST_BASE = 6.4
+TRUST_VOLUME_DROP = 3.2
+TRUST_RELEVANCE_GAIN = 2.5
+TRUST_RELEVANCE_CENTRE = 0.3
+TRUST_REPEAT_PENALTY = 0.18
+TRUST_REPEAT_LIMIT = 4
+#: each person's own trust level (sd around TRUST_BASE, unrelated to their exposure) and daily noise
+TRUST_PERSON_SD = 0.9
+TRUST_DAY_SD = 0.6
+
+
 def build_exposure() -> pd.DataFrame:
     rng = _rng(3)
-    n_people, n_days = 300, 28
+    n_people, n_days = EXPOSURE_PEOPLE, EXPOSURE_DAYS
     days = pd.date_range("2025-02-03", periods=n_days, freq="D")
     pid = np.repeat(np.arange(n_people), n_days)
     day = np.tile(np.arange(n_days), n_people)
-    person_level = rng.lognormal(np.log(330), 0.45, n_people)
+    person_level = rng.lognormal(np.log(MESSAGES_MEDIAN), MESSAGES_PERSON_SPREAD, n_people)
     weekend = np.asarray(days.day_of_week >= 5)[day]
-    m = person_level[pid] * np.where(weekend, 0.8, 1.0) * rng.lognormal(0, 0.25, len(pid))
-    m = np.clip(np.rint(m), 20, 800).astype(int)
-    rel_person = rng.beta(2.5, 6, n_people)
-    relevance = np.clip(rel_person[pid] + rng.normal(0, 0.06, len(pid)), 0.01, 0.99)
-    repeats = 1 + rng.poisson(np.clip(m / 120, 0.3, None))
-    # attention capacity ~180 noticed a day: at 360 seen, about 155 noticed (Media Dynamics)
-    cap = 180 * rng.lognormal(0, 0.1, len(pid))
-    noticed_mean = cap * (1 - np.exp(-m / cap)) * (0.85 + 0.3 * relevance)
+    m = (person_level[pid] * np.where(weekend, WEEKEND_MESSAGE_FACTOR, 1.0)
+         * rng.lognormal(0, MESSAGES_DAY_SPREAD, len(pid)))
+    m = np.clip(np.rint(m), MESSAGES_MIN, MESSAGES_MAX).astype(int)
+    rel_person = rng.beta(*RELEVANCE_BETA, n_people)
+    relevance = np.clip(rel_person[pid] + rng.normal(0, RELEVANCE_DAY_SD, len(pid)), 0.01, 0.99)
+    repeats = 1 + rng.poisson(np.clip(m / MESSAGES_PER_EXTRA_REPEAT, MIN_EXTRA_REPEATS, None))
+    # attention saturates at the capacity (about 147 of 360 noticed: Media Dynamics says 150-155)
+    cap = ATTENTION_CAPACITY * rng.lognormal(0, ATTENTION_CAPACITY_SPREAD, len(pid))
+    noticed_mean = (cap * (1 - np.exp(-m / cap))
+                    * (ATTENTION_BASE + ATTENTION_RELEVANCE_GAIN * relevance))
     noticed = np.minimum(rng.poisson(noticed_mean), m)
     attention = np.round(100 * noticed / m, 1)
     # recall of brand messages next day: rises with what is noticed, falls with clutter
-    rep_gain = np.log1p(np.minimum(repeats, 5)) / np.log(6)
-    recall_mean = 0.075 * noticed * (0.4 + relevance) * np.exp(-m / 420) * (0.6 + 0.6 * rep_gain)
+    rep_gain = (np.log1p(np.minimum(repeats, RECALL_REPEAT_LIMIT))
+                / np.log(RECALL_REPEAT_LIMIT + 1))
+    recall_mean = (RECALL_PER_NOTICED * noticed * (RECALL_RELEVANCE_BASE + relevance)
+                   * np.exp(-m / RECALL_CLUTTER_SCALE) * (RECALL_REPEAT_BASE + RECALL_REPEAT_GAIN * rep_gain))
     recall = rng.poisson(recall_mean)
-    trust_person = rng.normal(0, 0.9, n_people)
-    trust = (6.4 - 3.2 * (m / 800) + 2.5 * (relevance - 0.3) - 0.18 * np.maximum(repeats - 4, 0)
-             + trust_person[pid] + rng.normal(0, 0.6, len(pid)))
+    trust_person = rng.normal(0, TRUST_PERSON_SD, n_people)
+    trust = (TRUST_BASE - TRUST_VOLUME_DROP * (m / MESSAGES_MAX)
+             + TRUST_RELEVANCE_GAIN * (relevance - TRUST_RELEVANCE_CENTRE)
+             - TRUST_REPEAT_PENALTY * np.maximum(repeats - TRUST_REPEAT_LIMIT, 0)
+             + trust_person[pid] + rng.normal(0, TRUST_DAY_SD, len(pid)))
     trust = np.round(np.clip(trust, 0, 10), 1)
     return pd.DataFrame({
         "person_id": [f"D{i + 1:03d}" for i in pid],
