@@ -28,6 +28,7 @@ from ..models.noise import (
     response_curves,
     simulate,
 )
+from .base import view_box
 from .figure import FigureView
 
 __all__ = ["overload_simulator"]
@@ -164,5 +165,5 @@ def overload_simulator(panel: pd.DataFrame | None = None) -> w.Box:
                    "most ads the next day? Set your guess, then reveal.")
     step2 = w.HTML("<b>2. Play.</b> Change a person's day: how many messages, how many are "
                    "relevant to them, and how often one brand may repeat itself.")
-    box = w.VBox([step1, w.HBox([guess, reveal]), step2, messages, relevance, cap, figure, summary])
-    return box.add_class("course-widget").add_class("course-widget-overload")
+    return view_box("overload", [step1, w.HBox([guess, reveal]), step2, messages, relevance, cap, figure,
+                                 summary])
