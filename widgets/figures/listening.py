@@ -60,7 +60,7 @@ def volume_title(selection: Selection, airline_label: str | None = None) -> str:
     """What the volume chart shows, in one line (two with the <br>)."""
     if selection.problem:
         return f"{who(selection, airline_label)}: nothing to show"
-    what = "tweets" if selection.alert == "all" else f"negative tweets ({SOURCES[selection.source]})"
+    what = "all tweets" if selection.alert == "all" else f"negative tweets ({SOURCES[selection.source]})"
     flagged = selection.flagged
     head = f"{who(selection, airline_label)}, {_range(selection)}: {selection.tweets:,} tweets"
     if flagged.empty:
@@ -104,10 +104,11 @@ def volume_figure(selection: Selection, airline_label: str | None = None) -> go.
                                                      "line": {"color": "black", "width": 1}},
                              hovertemplate="%{x}: spike, %{y} counted<extra></extra>"))
     fig.update_layout(
-        template=register_template(), barmode="stack", bargap=0.05, height=430, margin={"t": 95},
+        template=register_template(), barmode="stack", bargap=0.05, height=480,
+        margin={"t": 95, "b": 150},
         xaxis={"title": f"hour ({TIME_ZONE})", "type": "date"},
         yaxis={"title": "tweets per hour (count)", "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.22},
+        legend={"orientation": "h", "y": -0.3, "yanchor": "top"},
     )
     fill_volume(fig, selection, airline_label)
     return fig
@@ -155,11 +156,11 @@ def day_figure(label: str, day: pd.Timestamp, counts: pd.Series, usual: pd.Serie
                    line={"color": PALETTE[7], "dash": "dot"},
                    hovertemplate="%{x}: usually %{y}<extra></extra>"),
     ])
-    fig.update_layout(template=register_template(), height=360, margin={"t": 90},
+    fig.update_layout(template=register_template(), height=400, margin={"t": 90, "b": 120},
                       title=day_title(label, day, counts, usual),
                       xaxis={"title": f"hour of the day ({TIME_ZONE})", "type": "category"},
                       yaxis={"title": "tweets per hour (count)", "rangemode": "tozero"},
-                      legend={"orientation": "h", "y": -0.25})
+                      legend={"orientation": "h", "y": -0.3, "yanchor": "top"})
     return fig
 
 
@@ -198,19 +199,21 @@ def confusion_figure(agreement: Agreement, what: str = "VADER") -> go.Figure:
 # ----------------------------------------------------------------------------- shares by airline
 
 
-def shares_title(table: pd.DataFrame, what: str, overall: float) -> str:
+def shares_title(table: pd.DataFrame, what: str, overall: float, name: str = "") -> str:
     top = table["share"].idxmax()
     low = table["share"].idxmin()
-    return (f"{what}: from {_pct(table.loc[low, 'share'])} ({low}) to "
+    by = f" by {name}" if name else ""
+    return (f"{what}{by}: from {_pct(table.loc[low, 'share'])} ({low}) to "
             f"{_pct(table.loc[top, 'share'])} ({top});<br>all airlines: {_pct(overall)}")
 
 
 def shares_figure(tables: dict[str, pd.DataFrame], what: str, overall: float,
                   x_title: str) -> go.Figure:
     """One dot per group and table (e.g. people's labels and VADER's), with its 95% interval, and a
-    reference line at the overall share. Tables come from negative_share or reason_shares."""
+    reference line at ``overall``, the overall share by the *first* table's measure. Tables come
+    from negative_share or reason_shares; the title describes the first table."""
     fig = go.Figure()
-    first = next(iter(tables.values()))
+    first_name, first = next(iter(tables.items()))
     order = list(first.sort_values("share").index)
     for i, (name, table) in enumerate(tables.items()):
         t = table.reindex(order)
@@ -223,12 +226,13 @@ def shares_figure(tables: dict[str, pd.DataFrame], what: str, overall: float,
                      "arrayminus": (100 * (t["share"] - t["low"])).round(2).tolist()},
             hovertemplate="%{y}: %{x:.1f}%<extra>" + name + "</extra>"))
     fig.add_vline(x=100 * overall, line={"color": PALETTE[7], "dash": "dot"},
-                  annotation_text=f"all: {_pct(overall)}", annotation_position="top")
-    fig.update_layout(template=register_template(), height=380, margin={"t": 95},
-                      title=shares_title(first, what, overall),
+                  annotation_text=f"all airlines, {first_name}: {_pct(overall)}",
+                  annotation_position="top")
+    fig.update_layout(template=register_template(), height=420, margin={"t": 95, "b": 120},
+                      title=shares_title(first, what, overall, first_name),
                       xaxis={"title": x_title, "ticksuffix": "%", "rangemode": "tozero"},
                       yaxis={"title": "airline (as published)"},
-                      legend={"orientation": "h", "y": -0.25})
+                      legend={"orientation": "h", "y": -0.3, "yanchor": "top"})
     return fig
 
 
@@ -265,9 +269,9 @@ def alerts_figure(table: pd.DataFrame, what: str, first: pd.Timestamp | None,
                    marker={"color": COLOURS["highlight"], "size": 10, "symbol": "triangle-down",
                            "line": {"color": "black", "width": 1}}),
     ])
-    fig.update_layout(template=register_template(), height=380, margin={"t": 90},
+    fig.update_layout(template=register_template(), height=420, margin={"t": 90, "b": 120},
                       title=alerts_title(table, what, first),
                       xaxis={"title": "day", "type": "date"},
                       yaxis={"title": "mentions per day (count)", "rangemode": "tozero"},
-                      legend={"orientation": "h", "y": -0.25})
+                      legend={"orientation": "h", "y": -0.3, "yanchor": "top"})
     return fig
