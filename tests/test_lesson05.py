@@ -624,6 +624,7 @@ def test_q2_usairways_macro_f1_and_its_variants(tweets):
     pooled = f1_score(everyone, label_direct(vader_direct(tweets["text"])), average="macro")
     assert "all six airlines" in _feedback(Q.q2, pooled)
     assert "percentage" in _feedback(Q.q2, 100 * right)
+    assert "three decimals" in _feedback(Q.q2, round(right, 2))
     assert "not the answer" in _feedback(Q.q2, 0.9)
 
 

@@ -154,6 +154,9 @@ q2 = Question(
                 value=lambda: _q2_f1(frame=_tweets())),
         Mistake("That is a percentage: give macro-F1 as a fraction between 0 and 1.",
                 value=lambda: 100 * _q2_f1()),
+        Mistake("Close, but rounded too far: keep at least three decimals.",
+                test=lambda a: round(float(a), 2) == float(a)
+                and abs(float(a) - _q2_f1()) < 0.006),
     ],
 )
 
