@@ -107,10 +107,11 @@ def what_happened(tweets: pd.DataFrame | None = None, airline: str = PLAY_FIRST_
     table_html = tweets_table(rows, len(hour_tweets))
 
     figure = FigureView(day_figure(label, the_day, profile["count"], profile["usual"]))
+    stands_out = (f"At {peak:%H:%M} something happened." if evidence.ratio >= 1.5 else
+                  f"The busiest hour was {peak:%H:%M}.")
     intro = w.HTML(
         f"<p>Tweets to <b>{html.escape(label)}</b> on {the_day:%A %B} {the_day.day}, 2015, hour by "
-        f"hour. At {peak:%H:%M} something happened. <b>Before you read a single tweet, guess "
-        "what.</b></p>")
+        f"hour. {stands_out} <b>Before you read a single tweet, guess what happened.</b></p>")
     guess = w.Dropdown(options=[("(choose a reading)", ""), *[(v, k) for k, v in EXPLANATIONS.items()]],
                        value="", description="Your guess", style=_STYLE, layout=w.Layout(width="640px"))
     summary = w.HTML().add_class("course-widget-summary")
@@ -227,9 +228,11 @@ def listening_dashboard(tweets: pd.DataFrame | None = None) -> w.Box:
         agree = sel.agree / sel.tweets
         what = "all tweets" if sel.alert == "all" else f"negative tweets ({SOURCES[sel.source]})"
         flagged = sel.flagged
+        story = ("so the other source would tell a different story" if agree < 0.8 else
+                 "so the other source would tell much the same story")
         text = (f"<b>{settings}: {sel.tweets:,} tweets, {_pct(negative)} negative by "
                 f"{SOURCES[sel.source]}.</b> People and VADER give the same label to {_pct(agree)} "
-                f"of them, so the other source would tell a different story. ")
+                f"of them, {story}. ")
         if flagged.empty:
             text += f"The spike rule, counting {what}, flags no hour here. "
         else:
