@@ -71,7 +71,8 @@ def tweets_table(rows: pd.DataFrame, total: int) -> str:
         f"<td>{html.escape(r.people)}</td><td>{html.escape(r.vader)} ({r.compound:+.2f})</td></tr>"
         for r in rows.itertuples())
     more = f"; the first {len(rows)} of {total:,}" if total > len(rows) else ""
-    return ("<table class='course-tweets' style='border-collapse:collapse;font-size:13px'>"
+    return ("<table class='course-tweets' style='border-collapse:separate;border-spacing:10px 3px;"
+            "font-size:13px'>"
             f"<caption style='text-align:left'>The tweets themselves{more}</caption>"
             "<tr><th>time</th><th>tweet</th><th>people</th><th>VADER (score)</th></tr>"
             f"{body}</table>")
