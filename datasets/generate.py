@@ -665,7 +665,14 @@ CRISIS_TEMPLATES = [
 MENTION_TAILS = ["", "", "", " #coffee", " #morningcoffee", " #copperpot", " #espresso",
                  " @CopperpotCoffee", " (north district)", " (harbour side)", " #flatwhite"]
 MENTION_HEADS = ["Hey @CopperpotCoffee, ", "So, ", "Update: ", "PSA: ", "Me today: "]
+# The crisis is BUILT IN (lesson 05 says so): an app outage that starts on CRISIS_START with about
+# CRISIS_FIRST_DAY extra mentions, grows by a factor exp(CRISIS_GROWTH) a day for
+# CRISIS_GROWTH_DAYS days, then decays by exp(-CRISIS_DECAY) a day. All of it is about the app.
 CRISIS_START = pd.Timestamp("2025-03-10")
+CRISIS_FIRST_DAY = 3
+CRISIS_GROWTH = 0.85
+CRISIS_GROWTH_DAYS = 5
+CRISIS_DECAY = 0.35
 MENTION_PLATFORMS = ["x", "facebook", "instagram", "tiktok", "reviews", "forums"]
 
 
@@ -680,8 +687,10 @@ def build_mentions() -> pd.DataFrame:
     d_since = (days - CRISIS_START).days.to_numpy()
     # starts with a handful of complaints, grows for five days, decays over two weeks
     crisis = np.where(d_since < 0, 0,
-                      np.where(d_since <= 5, 3 * np.exp(0.85 * d_since),
-                               3 * np.exp(0.85 * 5) * np.exp(-0.35 * (d_since - 5))))
+                      np.where(d_since <= CRISIS_GROWTH_DAYS,
+                               CRISIS_FIRST_DAY * np.exp(CRISIS_GROWTH * d_since),
+                               CRISIS_FIRST_DAY * np.exp(CRISIS_GROWTH * CRISIS_GROWTH_DAYS)
+                               * np.exp(-CRISIS_DECAY * (d_since - CRISIS_GROWTH_DAYS))))
     crisis = rng.poisson(crisis)
     topics = list(MENTION_TEMPLATES)
     topic_p = [0.28, 0.16, 0.2, 0.14, 0.1, 0.12]

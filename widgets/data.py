@@ -9,8 +9,11 @@ Every dataset is a CSV file in ``datasets/`` (next to this package). ``load`` va
 plain-words message naming the file, the column and the first bad row when something is wrong.
 The loader only reads: it never writes to or changes a file.
 
-All data are SYNTHETIC (see datasets/README.md), except ``trust_sources``, a small table of
-published survey figures.
+The data are SYNTHETIC (see datasets/README.md), except ``trust_sources``, a small table of
+published survey figures, and ``airline_tweets``, 14,640 real tweets to six US airlines with
+people's sentiment labels (Crowdflower, February 2015; CC BY-NC-SA 4.0: those terms bind that
+file, not the course's code). Real files are not made by ``datasets/generate.py``: their schema
+says so (``generated=False``).
 
 Your own platform export (X, Facebook, Instagram, LinkedIn, TikTok, YouTube) is loaded with
 :func:`load_export`, which lives in ``widgets.exports`` and is re-exported here:
@@ -21,6 +24,8 @@ Your own platform export (X, Facebook, Instagram, LinkedIn, TikTok, YouTube) is 
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import difflib
 import functools
 import io
@@ -44,6 +49,9 @@ DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "datasets"
 ENV_FOLDER = "COURSE_DATASETS_DIR"
 _DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 _DATE_FORMAT = "%Y-%m-%d"
+_DATETIME_TZ_FORMAT = "%Y-%m-%d %H:%M:%S %z"
+_DATETIME_TZ_PATTERN = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{4}"
+_SCIENTIFIC = r"\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*"
 
 
 class DatasetError(ValueError):
@@ -59,8 +67,12 @@ class DatasetError(ValueError):
         self.file, self.column, self.row = file, column, row
 
     def _render_traceback_(self) -> list[str]:
-        return [f"DatasetError: {self}",
-                "(The course files can be restored with: python datasets/generate.py)"]
+        stem = Path(self.file).stem if self.file else ""
+        if stem in SCHEMAS and not SCHEMAS[stem].generated:
+            how = f"(The course's copy can be restored with: git checkout -- datasets/{self.file})"
+        else:
+            how = "(The course files can be restored with: python datasets/generate.py)"
+        return [f"DatasetError: {self}", how]
 
 
 class ExportError(DatasetError):
@@ -97,12 +109,13 @@ def load_export(path: str | os.PathLike, *, platform: str | None = None,
 @dataclass(frozen=True)
 class Col:
     name: str
-    kind: str  # str, int, float, bool, datetime, date, category
+    kind: str  # str, int, float, bool, datetime, datetime_tz, date, category
     nullable: bool = False
     min: float | None = None
     max: float | None = None
     categories: tuple[str, ...] = ()
     ordered: bool = False
+    digits: int | None = None  # str only: every value is exactly this many digits (an id)
 
 
 @dataclass(frozen=True)
@@ -110,6 +123,7 @@ class Schema:
     columns: tuple[Col, ...]
     key: tuple[str, ...] = ()
     links: tuple[tuple[str, str, str], ...] = ()  # (column, other dataset, other column)
+    generated: bool = True  # False for a real dataset (not made by datasets/generate.py)
 
 
 PLATFORMS = ("facebook", "instagram", "x", "tiktok")
@@ -121,6 +135,12 @@ FORMATS = ("text", "image", "video", "carousel", "link")
 CHANNELS = ("tv", "radio", "print", "outdoor", "display", "search")
 THEMES = ("price_promo", "quality_origin", "convenience", "sustainability", "ritual_moments")
 NEEDS = ("price", "quality", "convenience", "sustainability", "community", "novelty")
+#: The real airline tweets (lesson 05): airlines and negative reasons in the published counts' order.
+AIRLINES = ("United", "US Airways", "American", "Southwest", "Delta", "Virgin America")
+SENTIMENTS = ("negative", "neutral", "positive")
+NEGATIVE_REASONS = ("Customer Service Issue", "Late Flight", "Can't Tell", "Cancelled Flight",
+                    "Lost Luggage", "Bad Flight", "Flight Booking Problems",
+                    "Flight Attendant Complaints", "longlines", "Damaged Luggage")
 
 
 def _s(name, **kw):
@@ -191,6 +211,15 @@ SCHEMAS: dict[str, Schema] = {
         _c("kind", ("praise", "complaint", "question", "request", "news")),
         _c("intended_sentiment", ("negative", "neutral", "positive"), True)),
         key=("mention_id",)),
+    # REAL: 14,640 tweets (Crowdflower, Feb 2015). tweet_id is NOT a key: the published file
+    # repeats 155 ids (each twice, labelled twice); widgets.models.listening.distinct_tweets keeps one.
+    "airline_tweets": Schema((
+        Col("tweet_id", "str", digits=18), _c("airline_sentiment", SENTIMENTS, True),
+        _f("airline_sentiment_confidence", 0, 1),
+        _c("negativereason", NEGATIVE_REASONS, nullable=True),
+        _f("negativereason_confidence", 0, 1, nullable=True), _c("airline", AIRLINES),
+        _i("retweet_count"), _s("text"), Col("tweet_created", "datetime_tz")),
+        generated=False),
     "support_threads": Schema((
         _s("thread_id"), _c("platform", PLATFORMS), _t("opened_at"),
         _c("issue_type", ("late_delivery", "damaged_order", "app_login", "payment", "refund",
@@ -259,7 +288,8 @@ def schema(name: str) -> pd.DataFrame:
 def _dtype_name(c: Col) -> str:
     return {"str": "str", "int": "Int64" if c.nullable else "int64", "float": "float64",
             "bool": "boolean" if c.nullable else "bool", "datetime": "datetime64",
-            "date": "datetime64", "category": "category"}[c.kind]
+            "datetime_tz": "datetime64 with its UTC offset", "date": "datetime64",
+            "category": "category"}[c.kind]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,8 +322,24 @@ def _load_cached(name: str, file: str, mtime_ns: int, size: int) -> pd.DataFrame
     return df
 
 
-def _where(row: int) -> str:
-    return f"row {row} (line {row + 1} of the file)"
+#: The text of each file being parsed (by file name), so that an error can name the line where a
+#: row starts even when quoted fields hold line breaks (the airline tweets do). Parse-time only.
+_PARSING: dict[str, str] = {}
+
+
+def _line_of(text: str, row: int) -> int:
+    """The line of ``text`` on which data row ``row`` (1-based) starts, quoted line breaks counted."""
+    reader = csv.reader(io.StringIO(text))
+    for k, _record in enumerate(reader):
+        if k == row - 1:  # the record just before data row ``row`` (the header for row 1)
+            return reader.line_num + 1
+    return row + 1
+
+
+def _where(row: int, fname: str | None = None) -> str:
+    text = _PARSING.get(fname or "")
+    line = _line_of(text, row) if text is not None and '"' in text else row + 1
+    return f"row {row} (line {line} of the file)"
 
 
 def _show(v: object) -> str:
@@ -320,9 +366,16 @@ def _decode(p: Path) -> str:
 
 
 def _parse(name: str, p: Path) -> pd.DataFrame:
-    sch = SCHEMAS[name]
-    fname = p.name
     text = _decode(p)
+    _PARSING[p.name] = text
+    try:
+        return _parse_text(name, p.name, text)
+    finally:
+        _PARSING.pop(p.name, None)
+
+
+def _parse_text(name: str, fname: str, text: str) -> pd.DataFrame:
+    sch = SCHEMAS[name]
     wanted = [c.name for c in sch.columns]
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
@@ -359,9 +412,9 @@ def _fail(fname: str, col: Col, s: pd.Series, bad: np.ndarray, what: str) -> Non
     if len(idx) == 0:
         return
     i = int(idx[0])
-    more = f" ({len(idx) - 1} more rows have the same problem)" if len(idx) > 1 else ""
+    more = f" ({len(idx) - 1:,} more rows have the same problem)" if len(idx) > 1 else ""
     raise DatasetError(
-        f"{fname}: column '{col.name}', {_where(i + 1)}: {_show(s.iat[i])} {what}.{more}",
+        f"{fname}: column '{col.name}', {_where(i + 1, fname)}: {_show(s.iat[i])} {what}.{more}",
         file=fname, column=col.name, row=i + 1)
 
 
@@ -369,11 +422,13 @@ def _convert(fname: str, col: Col, s: pd.Series) -> pd.Series:
     empty = (s.str.strip() == "").to_numpy()
     if not col.nullable and empty.any():
         i = int(np.flatnonzero(empty)[0])
-        raise DatasetError(f"{fname}: column '{col.name}', {_where(i + 1)}: the value is "
+        raise DatasetError(f"{fname}: column '{col.name}', {_where(i + 1, fname)}: the value is "
                            "empty, but this column must always have a value.",
                            file=fname, column=col.name, row=i + 1)
     k = col.kind
     if k == "str":
+        if col.digits is not None:
+            _check_digits(fname, col, s, empty)
         return s.where(~empty, None).astype("str") if col.nullable and empty.any() else s
     if k in ("int", "float"):
         num = pd.to_numeric(s.where(~empty, None), errors="coerce").to_numpy(dtype=float)
@@ -410,6 +465,8 @@ def _convert(fname: str, col: Col, s: pd.Series) -> pd.Series:
               f"is not a date{' and time' if k == 'datetime' else ''} "
               f"(expected the form {example})")
         return t
+    if k == "datetime_tz":
+        return _datetime_tz(fname, col, s, empty)
     if k == "category":
         _fail(fname, col, s, ~s.isin(col.categories).to_numpy() & ~empty,
               f"is not one of the allowed values ({', '.join(col.categories)})")
@@ -417,6 +474,54 @@ def _convert(fname: str, col: Col, s: pd.Series) -> pd.Series:
                              ordered=col.ordered)
         return pd.Series(cat, index=s.index)
     raise AssertionError(f"unknown column kind {k}")  # pragma: no cover - schema bug
+
+
+#: A column of ids is rejected when more than this share of them end in "000" (and it has at
+#: least _ROUNDED_MIN_ROWS values): a spreadsheet rounded them to 15 significant digits.
+_ROUNDED_SHARE, _ROUNDED_MIN_ROWS = 0.5, 10
+
+
+def _check_digits(fname: str, col: Col, s: pd.Series, empty: np.ndarray) -> None:
+    """Ids of exactly ``col.digits`` digits, read as text, that no spreadsheet has rounded."""
+    n = col.digits
+    ok = s.str.fullmatch(rf"\d{{{n}}}").to_numpy(dtype=bool, na_value=False)
+    scientific = s.str.fullmatch(_SCIENTIFIC).to_numpy(dtype=bool, na_value=False)
+    _fail(fname, col, s, scientific & ~empty,
+          f"is an id written in scientific notation: a spreadsheet turned the {n}-digit ids into "
+          "rounded numbers, so they no longer identify anything. Use the course's copy of the file, "
+          "or open it as text, not as numbers")
+    _fail(fname, col, s, ~ok & ~empty, f"is not an id of {n} digits (ids are read as text)")
+    ends = s.str.endswith("000").to_numpy(dtype=bool, na_value=False) & ~empty
+    filled = int((~empty).sum())
+    if filled >= _ROUNDED_MIN_ROWS and ends.sum() > _ROUNDED_SHARE * filled:
+        i = int(np.flatnonzero(ends)[0])
+        raise DatasetError(
+            f"{fname}: column '{col.name}', {_where(i + 1, fname)}: {_show(s.iat[i])} and "
+            f"{int(ends.sum()) - 1:,} more of the {filled:,} ids end in 000: a spreadsheet rounded "
+            "them to 15 significant digits (genuine ids rarely end in 000). Use the course's copy "
+            "of the file.", file=fname, column=col.name, row=i + 1)
+
+
+def _datetime_tz(fname: str, col: Col, s: pd.Series, empty: np.ndarray) -> pd.Series:
+    """"YYYY-MM-DD HH:MM:SS +hhmm" with its offset kept: the published form, strictly.
+
+    A file where every value has the same offset gets that fixed offset as its time zone (the
+    airline tweets: -0800, Pacific standard time); mixed offsets are converted to UTC.
+    """
+    example = "2015-02-24 11:35:52 -0800"
+    shape = s.str.fullmatch(_DATETIME_TZ_PATTERN).to_numpy(dtype=bool, na_value=False)
+    _fail(fname, col, s, ~shape & ~empty,
+          f"is not a date and time with its UTC offset (expected the form {example}); "
+          "a spreadsheet may have rewritten the dates")
+    t = pd.to_datetime(s.where(~empty, None), format=_DATETIME_TZ_FORMAT, utc=True, errors="coerce")
+    _fail(fname, col, s, t.isna().to_numpy() & ~empty,
+          f"is not a real date and time (expected the form {example})")
+    offsets = pd.unique(s[~empty].str[-5:])
+    if len(offsets) == 1:
+        sign = -1 if offsets[0][0] == "-" else 1
+        minutes = sign * (int(offsets[0][1:3]) * 60 + int(offsets[0][3:5]))
+        t = t.dt.tz_convert(dt.timezone(dt.timedelta(minutes=minutes)))
+    return t
 
 
 def _check_range(fname: str, col: Col, s: pd.Series, num: np.ndarray) -> None:
@@ -441,8 +546,8 @@ def _check_key(fname: str, df: pd.DataFrame, key: list[str]) -> None:
     shown = ", ".join(_show(v) for v in rowkey)
     label = f"column '{key[0]}'" if len(key) == 1 else f"columns {', '.join(key)}"
     raise DatasetError(
-        f"{fname}: {label}: {shown} appears more than once, in {_where(first + 1)} and again "
-        f"in {_where(first_dup + 1)}. Each row must have its own "
+        f"{fname}: {label}: {shown} appears more than once, in {_where(first + 1, fname)} and again "
+        f"in {_where(first_dup + 1, fname)}. Each row must have its own "
         f"{'id' if len(key) == 1 else 'combination'}.",
         file=fname, column=key[0], row=first_dup + 1)
 
