@@ -554,9 +554,9 @@ def test_what_happened_hides_the_tweets_until_a_guess_and_keeps_the_first(tmp_pa
     box = what_happened()
     assert {"course-widget", "course-widget-what-happened"} <= set(box._dom_classes)
     summary, guess = _summary(box), _find(box, "Your guess")
-    assert "Make your guess" in summary.value and "<table" not in box.children[-1].value
+    assert "Make your guess" in summary.value and "<table" not in box.children[-2].value
     guess.value = "disruption"
-    assert "The tweets point elsewhere" in summary.value and "<table" in box.children[-1].value
+    assert "The tweets point elsewhere" in summary.value and "<table" in box.children[-2].value
     assert "the airline posted something" in summary.value
     guess.value = "own_post"
     assert "That is what the tweets point to" in summary.value
