@@ -324,7 +324,7 @@ q6 = ChoiceQuestion(
         Mistake("Compare the delivery index with 1: the buys did much better than chance. No "
                 "buy can put most of the impressions on a target that holds about 1% of adults "
                 "(in the lesson, Nielsen's 59% on target was for digital campaigns aimed at "
-                "25-54s, about half the adults).",
+                "25-54s, a broad target).",
                 value="c"),
     ],
 )
