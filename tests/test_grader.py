@@ -38,6 +38,7 @@ NOTEBOOK_TIMEOUT = 240
 MEMORY_MB = 1024  # enough for every lesson (peak ~500 MB of data), small enough to hit quickly
 REQUIRE_SANDBOX = os.environ.get("COURSE_REQUIRE_SANDBOX") == "1"  # set by .ci/run
 SECRET = "COURSE_GRADER_TEST_SECRET"  # in the grader's environment, never in a sandboxed kernel's
+SANDBOX = Sandbox.choose("auto")  # what the grader's command will use here
 
 
 # --------------------------------------------------------------------------- the exercises
@@ -272,12 +273,11 @@ class Listener:
 
 
 def sandbox_or_skip() -> Sandbox:
-    box = Sandbox.choose("auto")
-    if not box.on:
+    if not SANDBOX.on:
         if REQUIRE_SANDBOX:
-            pytest.fail(f"COURSE_REQUIRE_SANDBOX=1 but {box.reason}")
-        pytest.skip(f"no sandbox on this machine: {box.reason}")
-    return box
+            pytest.fail(f"COURSE_REQUIRE_SANDBOX=1 but {SANDBOX.reason}")
+        pytest.skip(f"no sandbox on this machine: {SANDBOX.reason}")
+    return SANDBOX
 
 
 # --------------------------------------------------------------------------- the corpus
@@ -342,7 +342,9 @@ def make_submissions(folder: Path, outside: Path, port: int) -> None:
     write(folder / "olivia" / exercise(first).stem / name, read(solution(first)))
     write(folder / "olivia" / exercise(first).stem / "timestamp.txt", "2026-01-01 10:00:00.000000 UTC")
 
-    write(folder / "escaper" / name, before(read(solution(first)), qid1, escape_code(outside, port, True)))
+    if SANDBOX.on:  # without a sandbox it WOULD get out (the control test below shows it)
+        escaper = before(read(solution(first)), qid1, escape_code(outside, port, course_write=True))
+        write(folder / "escaper" / name, escaper)
 
 
 def snapshot(folder: Path) -> dict[str, tuple[str, int, int]]:
@@ -561,7 +563,7 @@ def test_every_submission_is_a_row(graded):
                 | {f"tamper_{t}" for t in TAMPERING} | {"tamper_solved", "tamper_wrong", "tamper_json"}
                 | {f"mistake_{m}" for m in MISTAKES} | ({"needs"} if DEPENDENT else set())
                 | {"carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj",
-                   "olivia", "escaper"})
+                   "olivia"} | ({"escaper"} if SANDBOX.on else set()))
     assert set(graded["rows"]) == expected
 
 
@@ -573,7 +575,7 @@ def test_submitted_files_are_never_modified(graded):
 
 
 def test_the_run_says_which_sandbox_it_used(graded):
-    box = Sandbox.choose("auto")
+    box = SANDBOX
     first_line = graded["stderr"].splitlines()[0]
     assert first_line.startswith("sandbox: bubblewrap" if box.on else "sandbox: OFF")
     assert {row["sandbox"] for row in graded["rows"].values() if row["status"].startswith("graded")} == {
