@@ -814,6 +814,9 @@ FUNCTION_ANSWERS = {
 
 def test_function_answers_are_called_in_the_kernel_and_judged_here(tmp_path, monkeypatch):
     """End to end, with a made-up lesson of function questions (the course has none yet)."""
+    from widgets import checks
+
+    monkeypatch.setattr(checks, "_REGISTRY", dict(checks._REGISTRY))  # lesson 97 is not the course's
     module = types.ModuleType("widgets.questions.lesson97")
     exec(FUNCTION_LESSON, module.__dict__)  # noqa: S102 - the test's own question module
     monkeypatch.setitem(sys.modules, "widgets.questions.lesson97", module)

@@ -139,6 +139,12 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     cell_timeout: float = DEFAULT_CELL_TIMEOUT
     sandbox: Sandbox | None = None
+    questions: dict[str, dict[str, Any]] = field(default_factory=dict)  # lesson -> questions_of()
+
+    def questions_for(self, lesson: str, source_nb: dict[str, Any]) -> dict[str, Any]:
+        if lesson not in self.questions:
+            self.questions[lesson] = questions_of(source_nb)
+        return self.questions[lesson]
 
     def box(self) -> Sandbox:
         if self.sandbox is None:
@@ -738,7 +744,7 @@ def grade(sub: Submission, course: dict[str, Path], timeout: float = DEFAULT_TIM
                            "exercise notebook?)", source_nb)
 
     rebuilt, notes = rebuild(source_nb, submitted)
-    questions = questions_of(source_nb)
+    questions = settings.questions_for(lesson, source_nb)
     result = Result(sub.learner, lesson, sub.path.name, notes=notes, sandbox=settings.box().mode)
     run = _Run(lesson, rebuilt, questions, settings, result)
     verdicts = run.go()
@@ -837,6 +843,13 @@ def grade_all(folder: Path, course: dict[str, Path], timeout: float = DEFAULT_TI
     """Grade every submission under ``folder``, printing one progress line per file to ``log``."""
     settings = settings or Settings(timeout=timeout)
     subs = discover(folder)
+    # Load every question this run needs BEFORE any learner's code runs, so that nothing a kernel
+    # does to files later (without the sandbox it could write into the course) changes a question.
+    for lesson in sorted({s.lesson for s in subs if s.lesson in course}):
+        try:
+            settings.questions_for(str(lesson), pristine(course[str(lesson)]))
+        except (OSError, ValueError) as exc:
+            print(f"exercise {lesson}: cannot read its source ({exc})", file=log)
     results = []
     for n, sub in enumerate(subs, 1):
         print(f"[{n}/{len(subs)}] {sub.learner} {sub.lesson or '??'} {sub.path.name} ...", end=" ",

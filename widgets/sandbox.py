@@ -52,7 +52,11 @@ DIED = "died"  # the kernel process ended (exit, crash, killed for memory)
 # The kernel's launcher: limits, then (as root) an unprivileged user, then IPython's kernel, in the
 # same process. argv: connection file, uid, gid, data bytes, process limit, file bytes.
 LIMITS = """\
-import os, resource, runpy, sys
+import os, runpy, sys
+try:
+    import resource
+except ImportError:  # Windows: no resource limits
+    resource = None
 conn, uid, gid, data, nproc, fsize = sys.argv[1], *(int(x) for x in sys.argv[2:7])
 if uid >= 0:
     os.setgroups([]); os.setgid(gid); os.setuid(uid)
@@ -63,7 +67,7 @@ if uid >= 0:
     else:
         raise SystemExit("could not drop root")
 def limit(name, value):
-    kind = getattr(resource, name, None)
+    kind = getattr(resource, name, None) if resource else None
     if kind is not None and value > 0:
         try:
             resource.setrlimit(kind, (value, value))
@@ -204,7 +208,10 @@ class Sandbox:
             done = subprocess.run(cmd, env=self.env(scratch), capture_output=True, text=True, timeout=60)
             if done.returncode != 0 or not (scratch / "probe.txt").is_file():
                 lines = (done.stderr or done.stdout).strip().splitlines()
-                return f"bubblewrap cannot run here ({lines[-1][:200] if lines else done.returncode})"
+                hint = ("; as root the kernel runs as nobody, so the course and Python must be readable "
+                        "by all users" if self.as_root else "")
+                return (f"bubblewrap cannot run here ({lines[-1][:200] if lines else done.returncode}"
+                        f"{hint})")
             return None
         except (OSError, subprocess.SubprocessError) as exc:
             return f"bubblewrap cannot run here ({type(exc).__name__}: {exc})"
@@ -258,6 +265,7 @@ class Sandbox:
             env = {k: v for k, v in os.environ.items() if k != "COURSE_CHECK_MODE"}
             env.update(threads)
             env.update(course)
+            env["JPY_PARENT_PID"] = str(os.getpid())  # the kernel ends if the grader dies
             env["PYTHONPATH"] = os.pathsep.join(p for p in (str(COURSE_ROOT), os.environ.get("PYTHONPATH"))
                                                 if p)
             return env
