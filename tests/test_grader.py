@@ -313,6 +313,21 @@ def make_submissions(folder: Path, outside: Path, port: int) -> None:
         write(folder / "needs" / exercise(lesson).name,
               before(read(solution(lesson)), earlier, "import os\nos._exit(1)"))
 
+    # answers that are objects of the learner's own classes, which could claim to equal anything
+    liar = ("class Anything:\n"
+            "    def __eq__(self, other):\n        return True\n"
+            "    __hash__ = object.__hash__\n"
+            "class Number(float):\n"
+            "    def __eq__(self, other):\n        return True\n"
+            "class Text(str):\n"
+            "    def lower(self):\n        return self\n"
+            "    def __eq__(self, other):\n        return True\n")
+    kinds = ["Number(1.0)", "Text('x')", "Anything()"]
+    lying = read(exercise(first))
+    for i, (qid, var, _) in enumerate(QUESTIONS[first]):
+        with_answer(lying, qid, (liar if i == 0 else "") + f"{var} = {kinds[i % len(kinds)]}")
+    write(folder / "liar" / name, lying)
+
     # the bad files the grader has always had to survive
     tampered = with_answer(read(solution(first)), qid1, f'{var1} = "hard-coded"\n')
     tampered = without_cell(tampered, f"{qid1}_check")                   # deleted check cell
@@ -456,6 +471,17 @@ def test_breaking_the_kernels_messages_costs_that_question_only(graded):
     assert float(row["total"]) == full(FIRST_LESSON) - points1
 
 
+def test_objects_that_claim_to_equal_anything_are_not_gradable(graded):
+    """Only exact types leave the kernel: a float or str subclass, or any object of the learner's
+    own class, could answer "equal" to every comparison, so none is taken out, and none scores."""
+    row = graded["rows"]["liar"]
+    assert set(verdicts(row, FIRST_LESSON)) == {"not gradable"} and float(row["total"]) == 0
+    qid1, var1, _ = QUESTIONS[FIRST_LESSON][0]
+    assert f"`{var1}`: it holds an object of type Number" in reason(row, qid1)
+    feedback = (graded["base"] / "feedback" / "liar.txt").read_text(encoding="utf-8")
+    assert "Not gradable" in feedback and "It is not graded." in feedback
+
+
 def test_tampering_does_not_cost_honest_answers(graded):
     row = graded["rows"]["tamper_solved"]  # every trick at once, before the right answers
     assert float(row["total"]) == full(FIRST_LESSON)
@@ -563,7 +589,7 @@ def test_every_submission_is_a_row(graded):
                 | {f"tamper_{t}" for t in TAMPERING} | {"tamper_solved", "tamper_wrong", "tamper_json"}
                 | {f"mistake_{m}" for m in MISTAKES} | ({"needs"} if DEPENDENT else set())
                 | {"carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj",
-                   "olivia"} | ({"escaper"} if SANDBOX.on else set()))
+                   "olivia", "liar"} | ({"escaper"} if SANDBOX.on else set()))
     assert set(graded["rows"]) == expected
 
 
