@@ -462,11 +462,11 @@ def test_tampering_with_a_blank_exercise_earns_nothing(graded, trick):
 
 def test_breaking_the_kernels_messages_costs_that_question_only(graded):
     """Patching json in the kernel breaks the kernel's own messages (and what the grader reads
-    there): the grader drops what it cannot read, the cell never reports back, and that question
-    is stopped; the kernel restarts without it and the rest is graded. It never earns a mark."""
+    there): the grader drops what it cannot read, sees that nothing readable comes any more, and
+    stops that question; the kernel restarts without it and the rest is graded. No mark is won."""
     row = graded["rows"]["tamper_json"]
     qid1, _, points1 = QUESTIONS[FIRST_LESSON][0]
-    assert row[f"{qid1}_verdict"] == "stopped"
+    assert row[f"{qid1}_verdict"] == "stopped" and "broke the kernel's messages" in reason(row, qid1)
     assert verdicts(row, FIRST_LESSON)[1:] == ["correct"] * (len(QUESTIONS[FIRST_LESSON]) - 1)
     assert float(row["total"]) == full(FIRST_LESSON) - points1
 
@@ -769,6 +769,7 @@ def test_the_probe_text_works_in_a_fresh_namespace():
     ("nothing printed", "could not read it"),
     ("@m@{}\n@m@{}", "could not read it"),           # two lines: somebody printed one
     ("@m@{not json", "could not read it"),
+    ('@m@{"b": 1}', "could not read it"),            # the name is not in it
     ('@m@{"a": {"$": "pickle", "v": "..."}}', "could not be read back"),
     ('@m@{"a": {"$": "np", "dtype": "V8", "v": 1}}', "could not be read back"),
 ])

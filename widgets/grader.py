@@ -52,6 +52,7 @@ from .make_exercises import blank_notebook
 from .paths import EXERCISES_DIR, solutions_dir
 from .sandbox import (
     DIED,
+    GARBLED,
     INTERRUPTED,
     OK,
     SANDBOX_CHOICES,
@@ -385,15 +386,15 @@ def read_taken(text: str, marker: str, names: Iterable[str]) -> dict[str, Taken]
     out: dict[str, Taken] = {}
     for name in names:
         item = data.get(name) if isinstance(data, dict) else None
-        if isinstance(item, dict) and item.get(TAG) == "missing":
+        if not isinstance(data, dict) or name not in data:
+            out[name] = Taken("ungradable", why="the grader could not read it from your notebook")
+        elif isinstance(item, dict) and item.get(TAG) == "missing":
             out[name] = Taken("missing")
         elif isinstance(item, dict) and item.get(TAG) == "ungradable":
             out[name] = Taken("ungradable", why=f"it holds {str(item.get('why', 'a value'))[:120]}, "
                               "which the grader cannot take out of your notebook as plain data")
         elif isinstance(item, dict) and item.get(TAG) == "calls":
             out[name] = Taken("calls", value=item.get("results"))
-        elif item is None and not isinstance(data, dict):
-            out[name] = Taken("ungradable", why="the grader could not read it from your notebook")
         else:
             try:
                 out[name] = Taken("value", value=decode(item))
@@ -559,6 +560,8 @@ class _Run:
     def _limit_words(self, status: str) -> str:
         if status == DIED:
             return "the kernel died"
+        if status == GARBLED:
+            return "the kernel's messages could not be read"
         return f"stopped by the time limit ({self.settings.cell_timeout:g} s per cell)"
 
     # -- the run ---------------------------------------------------------------------
@@ -625,10 +628,11 @@ class _Run:
         words = self._limit_words(outcome.status)
         self.events.append(f"{where}: {words}")
         if cell.answer_of:
-            self.failed[cell.answer_of] = ("did not finish within "
-                                           f"{self.settings.cell_timeout:g} s, so it was stopped"
-                                           if outcome.status != DIED else
-                                           "ended the kernel (it exited, crashed or ran out of memory)")
+            self.failed[cell.answer_of] = {
+                DIED: "ended the kernel (it exited, crashed or ran out of memory)",
+                GARBLED: "broke the kernel's messages to the grader (did it replace json?)",
+            }.get(outcome.status,
+                  f"did not finish within {self.settings.cell_timeout:g} s, so it was stopped")
         if outcome.status == INTERRUPTED:
             return True
         return self._restart(f"{where} ({words})")

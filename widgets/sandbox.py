@@ -48,6 +48,7 @@ OK = "ok"  # finished (its output may include an error: see Outcome.error)
 INTERRUPTED = "interrupted"  # hit the time limit and stopped on the interrupt; the kernel lives
 TIMED_OUT = "timed out"  # hit the time limit and did not stop: the kernel was killed
 DIED = "died"  # the kernel process ended (exit, crash, killed for memory)
+GARBLED = "garbled"  # the kernel sends messages that cannot be read (checked): it was killed
 
 # The kernel's launcher: limits, then (as root) an unprivileged user, then IPython's kernel, in the
 # same process. argv: connection file, uid, gid, data bytes, process limit, file bytes.
@@ -335,7 +336,7 @@ def _user_name() -> str:
 class Outcome:
     """What running one piece of code did."""
 
-    status: str  # OK, INTERRUPTED, TIMED_OUT, DIED
+    status: str  # OK, INTERRUPTED, TIMED_OUT, DIED, GARBLED
     error: tuple[str, str] | None = None  # (ename, evalue) of an error it raised
     text: str = ""  # printed and displayed text, kept only when asked for (the grader's probes)
     output_chars: int = 0
@@ -355,6 +356,7 @@ class Kernel:
         self.proc: subprocess.Popen[bytes] | None = None
         self.client: Any = None
         self._log: Any = None
+        self.unreadable = 0  # messages dropped because they could not be read
 
     # -- life -------------------------------------------------------------------
     def start(self, timeout: float = START_TIMEOUT) -> None:
@@ -458,8 +460,15 @@ class Kernel:
         kept_chars = 0
         deadline = started + timeout
         interrupted_at: float | None = None
+        checked = self.unreadable
         while True:
             now = time.monotonic()
+            if self.unreadable > checked:  # e.g. the learner's code replaced json in the kernel
+                checked = self.unreadable
+                if not self._answers_readably():
+                    outcome.status = GARBLED
+                    self.shutdown()
+                    break
             if interrupted_at is None and now >= deadline:
                 self._interrupt()
                 interrupted_at = now
@@ -504,6 +513,24 @@ class Kernel:
         with contextlib.suppress(Exception):
             self.client.control_channel.send(self.client.session.msg("interrupt_request", {}))
 
+    def _answers_readably(self, timeout: float = 2.0) -> bool:
+        """Whether the kernel still sends readable messages: it is asked for its info on the
+        control channel, which ipykernel serves on its own thread even while a cell runs."""
+        try:
+            request = self.client.session.msg("kernel_info_request", {})
+            self.client.control_channel.send(request)
+        except Exception:  # noqa: BLE001 - cannot even ask: let the time limit decide
+            return True
+        before = self.unreadable
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            reply = self._next("control", max(0.0, deadline - time.monotonic()))
+            if reply is not None and reply["parent_id"] == request["header"]["msg_id"]:
+                return True
+            if self.unreadable > before:
+                return False
+        return True  # no answer at all (a busy control thread?): let the time limit decide
+
     def _drain_shell(self) -> None:
         for _ in range(10_000):
             if self._next("shell", 0) is None:
@@ -516,7 +543,8 @@ class Kernel:
         ``json`` in the kernel breaks its own messages): a message that cannot be read, or is not
         shaped like a Jupyter message, is dropped, and never stops the grader.
         """
-        get = self.client.get_iopub_msg if channel == "iopub" else self.client.get_shell_msg
+        get = {"iopub": self.client.get_iopub_msg, "shell": self.client.get_shell_msg,
+               "control": self.client.get_control_msg}[channel]
         started = time.monotonic()
         while True:
             left = max(0.0, timeout - (time.monotonic() - started))
@@ -525,15 +553,18 @@ class Kernel:
             except queue.Empty:
                 return None
             except Exception:  # noqa: BLE001 - unreadable: drop it
+                self.unreadable += 1
                 if time.monotonic() - started >= timeout:
                     return None
                 continue
             if not isinstance(msg, dict):
+                self.unreadable += 1
                 continue
             header, parent = msg.get("header"), msg.get("parent_header")
             content = msg.get("content")
             if isinstance(header, dict) and isinstance(parent, dict) and isinstance(content, dict):
                 return {"msg_type": str(header.get("msg_type", "")), "parent_id": parent.get("msg_id"),
                         "content": content}
+            self.unreadable += 1
             if time.monotonic() - started >= timeout:
                 return None
