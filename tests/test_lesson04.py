@@ -188,6 +188,20 @@ def test_an_empty_selection_and_a_single_group():
     assert list(one.table.index) == ["A"] and one.runner_up is None and one.lead is None
 
 
+def test_ratio_of_sums_weighs_widely_seen_posts_more(fb, page):
+    posts = canon()
+    # A: (10 + 20) / (100 + 200); B: only the post with reach 50 counts (reach 0, likes unknown)
+    assert m.ratio_of_sums(posts, "per_reach", "kind").to_dict() == pytest.approx({"A": 10.0, "B": 10.0})
+    assert m.ratio_of_sums(posts, "conversation", "kind").to_dict() == pytest.approx({"A": 2.0, "B": 2 / 3})
+    known = fb.dropna(subset=["likes", "shares"])
+    engagement = known["comments"] + known["likes"] + known["shares"]
+    by = engagement.groupby(known["type"], observed=True).sum() / known.groupby("type", observed=True)[
+        "reach"].sum()
+    assert m.ratio_of_sums(page.posts, "per_reach", "post type").to_dict() == pytest.approx(
+        (100 * by).to_dict())
+    assert by["Status"] > by["Photo"]  # the lesson's claim: the top flips with the way of averaging
+
+
 def test_rank_table_and_pooled_and_within(synthetic):
     cp = m.course_posts(synthetic)
     table = m.pooled_and_within(cp.posts, "per_follower", "post type", "platform")

@@ -103,6 +103,7 @@ def fill_question(fig: go.Figure, groups: Mapping[str, int], metric: Metric, gro
     trace.x, trace.y, trace.text, trace.hovertext = [None] * len(labels), labels, [""] * len(labels), labels
     trace.marker.color = [_POINT] * len(labels)
     trace.error_x.array, trace.error_x.arrayminus = [], []
+    fig.layout.xaxis.rangemode = "tozero"
     fig.layout.shapes = []
     fig.layout.annotations = []
     fig.layout.yaxis.categoryarray = labels

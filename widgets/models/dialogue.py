@@ -40,7 +40,7 @@ __all__ = [
     "SMALL_GROUP", "Metric", "MissingColumn", "PostSet", "Ranking", "bootstrap_difference",
     "bootstrap_interval", "bootstrap_means", "course_posts", "group_values", "interaction_shares",
     "kaushik_rates", "leaders", "left_out", "mean_difference", "metric_values", "pooled_and_within",
-    "post_set", "rank_table", "ranking", "real_page", "require", "select", "to_canonical",
+    "post_set", "rank_table", "ratio_of_sums", "ranking", "real_page", "require", "select", "to_canonical",
 ]
 
 #: The count columns every posts table is mapped onto.
@@ -487,6 +487,21 @@ def rank_table(posts: pd.DataFrame, by: str, metrics: Sequence[str] | None = Non
         m = METRICS[key]
         rows[m.label] = {g: m.scale(float(v.mean())) for g, v in group_values(posts, key, by).items()}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def ratio_of_sums(posts: pd.DataFrame, metric: str, by: str) -> pd.Series:
+    """Another way to average a rate: each group's total engagement divided by its total
+    denominator (over the posts where both are known), as shown (in percent). It weighs widely
+    seen posts more than the mean of per-post rates does. Per-post metrics give the mean."""
+    m = require(posts, metric)
+    if m.per is None:
+        return rank_table(posts, by, [metric]).iloc[0]
+    top = sum(posts[c] for c in m.counts)
+    ok = top.notna() & (posts[m.per] > 0)
+    part = posts[ok.to_numpy()]
+    sums = pd.DataFrame({"top": top[ok], "per": part[m.per], "group": part[by]}).groupby(
+        "group", observed=True)[["top", "per"]].sum()
+    return (100 * sums["top"] / sums["per"]).rename(m.label)
 
 
 def pooled_and_within(posts: pd.DataFrame, metric: str, by: str, within: str) -> pd.DataFrame:
