@@ -226,7 +226,10 @@ def select(posts: pd.DataFrame, column: str | None = None, value: str | None = N
         return posts
     if column not in posts.columns:
         raise MissingColumn(f"the posts have no column '{column}' to filter on")
-    return posts[(posts[column].astype(str) == str(value)).to_numpy()]
+    values = posts[column]
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(str)
+    return posts[(values == str(value)).to_numpy()]
 
 
 def group_values(posts: pd.DataFrame, metric: str | Metric, by: str) -> dict[str, np.ndarray]:
