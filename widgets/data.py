@@ -41,8 +41,9 @@ _DATE_FORMAT = "%Y-%m-%d"
 class DatasetError(ValueError):
     """A dataset file is missing or does not match what the course expects.
 
-    Attributes ``file``, ``column`` and ``row`` (1-based data row; the file line is ``row + 1``)
-    say where, when known. In Jupyter only the message is shown, never a traceback.
+    Attributes ``file``, ``column`` and ``row`` (1-based data row; the file line is ``row + 1``;
+    row 0 is the header line) say where, when known. In Jupyter only the message is shown, never
+    a traceback.
     """
 
     def __init__(self, message: str, *, file: str | None = None, column: str | None = None,
