@@ -307,8 +307,8 @@ q5 = ChoiceQuestion(
     expected=_flip_reading,
     title="The ranking of post types flips between definitions: what do you tell the client?",
     choices={
-        "a": "Videos are the best post type: they lead on comments, shares and likes per post, "
-             "three of the six definitions.",
+        "a": "Videos are the best post type: they lead on comments, shares and likes per post, and "
+             "on engagement per follower: four of the six definitions.",
         "b": "Photos are the best post type: they lead on engagement per reach, the most careful "
              "definition.",
         "c": "'Best' depends on the definition. Agree with the client, before looking, which "
