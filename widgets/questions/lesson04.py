@@ -169,6 +169,8 @@ q2 = ChoiceQuestion(
         "drives: outcomes, not reactions.",
         "Look at the columns of `page`: is any of them a sale, an order, a sign-up or a value in "
         "money?",
+        "`list(page.columns)`: reach, impressions, clicks, comments, likes, shares, whether the post "
+        "was paid. Every one is a reaction or an exposure; none is an outcome with a value.",
     ],
     mistakes=[
         Mistake("Interactions are reactions (conversation, amplification, applause), not outcomes: "
@@ -322,6 +324,8 @@ q5 = ChoiceQuestion(
         "posts does the leader have?",
         "Videos reached far more people per post, so per-post counts reward reach; per person "
         "reached, photos lead. And what did the intervals say about 7 videos?",
+        "A defensible report names its metric before looking, gives the number of posts and an "
+        "interval for each post type, and does not crown a winner the data cannot support.",
     ],
     mistakes=[
         Mistake("Videos lead on per-post counts because each video reached far more people (more "
