@@ -727,6 +727,52 @@ def render_markdown(res: dict[str, Any]) -> str:
             L.append(f"| {r['dataset']} | {r['rows']:,} | {r['columns']} | {_f(r['memory_mb'], '.2f')} | "
                      f"{_f(r['cold_ms'])} |")
         L.append("")
+    br = res.get("browser")
+    if br:
+        from bench.browser import CONTROL_P95_MS, FIRST_USE_S
+
+        fu = br.get("first_use") or {}
+        L += ["## In the browser (JupyterLab in Chromium)", "",
+              "Control to figure: each course widget's first visible control is changed "
+              f"{res['settings'].get('browser_changes', 30)} times with the keyboard (a slider's arrow "
+              "keys, a drop-down's next option); the time runs, in the page, from the key event to the end "
+              "of the figure's next redraw (plotly's `plotly_afterplot`): kernel round trip, model, "
+              f"figure and repaint. Budget: p95 at most {CONTROL_P95_MS:g} ms on the shipped data.", "",
+              "| notebook | widget | control | changes | p50 (ms) | p95 (ms) | max (ms) | p95 |",
+              "|---|---|---|---:|---:|---:|---:|---|"]
+        for r in br.get("control_to_figure", []):
+            L.append(f"| {r['notebook']} | {r['widget']} | {r.get('control', '–')} | {r['n']} | "
+                     f"{_f(r.get('p50_ms'), '.0f')} | {_f(r.get('p95_ms'), '.0f')} | "
+                     f"{_f(r.get('max_ms'), '.0f')} | {verdict(r.get('met'))} |")
+        if fu:
+            L += ["", f"Start to first interaction (budget {FIRST_USE_S:g} s on a quiet machine): "
+                  f"**{fu['first_interaction_s']:.1f} s** {verdict(fu['met'])} — JupyterLab answering "
+                  f"after {fu['server_s']:.1f} s, lesson 00 open with its kernel ready at "
+                  f"{fu['notebook_open_s']:.1f} s, Run All done and widgets drawn at "
+                  f"{fu['run_all_s']:.1f} s, the stance widget's reply to a key press at the end."]
+        L.append("")
+    cl = res.get("classes")
+    if cl:
+        L += ["## A class on a real JupyterHub", "",
+              "Each row is a fresh JupyterHub with the course's example configuration "
+              "(`instructor/hub/jupyterhub_config.py`) and configurable-http-proxy on 127.0.0.1; every "
+              "learner has the course in their home and runs the whole lesson at the same time, through the "
+              "proxy (contents API, a kernel in the notebook's folder, every cell over the websocket). Run "
+              "time is per learner, from opening the notebook to the last cell's reply. PSS is the "
+              "single-user server plus its kernel, at its peak.", "",
+              "| when | learners | lesson | spawn all (s) | run p50 / p95 (s) | errors | "
+              "peak PSS per learner (MiB) | hub + proxy (MiB) | total peak (MiB) |",
+              "|---|---:|---|---:|---|---:|---:|---:|---:|"]
+        for r in cl.get("before_figure_fix", []):
+            L.append(f"| before the figure fix (issue 12) | {r['learners']} | {r['lesson']} | "
+                     f"{r['spawn_all_s']} | {r['run_p50_s']} / {r['run_p95_s']} | {r['errors']} | "
+                     f"{r['peak_pss_per_learner_mib']} | ~200 (both) | |")
+        for r in cl.get("rows", []):
+            L.append(f"| this run | {r['learners']} | {r['lesson']} | {_f(r.get('spawn_all_s'))} | "
+                     f"{_f(r.get('run_p50_s'))} / {_f(r.get('run_p95_s'))} | {r.get('errors')} | "
+                     f"{_f(r.get('peak_pss_per_learner_mib'), '.0f')} | "
+                     f"{_f(r.get('hub_proxy_peak_mib'), '.0f')} | {_f(r.get('total_peak_mib'), '.0f')} |")
+        L.append("")
     su = res.get("suite")
     L += ["## Test suite", ""]
     if su:
@@ -781,6 +827,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs per notebook (median reported)")
     ap.add_argument("--updates", type=int, default=50, help="control changes per widget and scale")
     ap.add_argument("--quick", action="store_true", help="--repeat 1 --updates 20")
+    ap.add_argument("--skip-browser", action="store_true",
+                    help="leave out the browser latencies (JupyterLab in Chromium)")
+    ap.add_argument("--browser-changes", type=int, default=30, help="control changes per widget, browser")
+    ap.add_argument("--skip-class", action="store_true", help="leave out the classes on a real JupyterHub")
+    ap.add_argument("--class-sizes", default="10,20,40", help="learners per class, e.g. 10,20,40")
+    ap.add_argument("--class-lesson", default="02", help="the lesson every learner of a class runs")
     ap.add_argument("--out", type=Path, default=ROOT / "docs", help="folder for benchmark.md/.json")
     args = ap.parse_args(argv)
     if args.quick:
@@ -795,7 +847,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
     res: dict[str, Any] = {"machine": machine(),
-                           "settings": {"repeat": args.repeat, "updates": args.updates, "scales": SCALES},
+                           "settings": {"repeat": args.repeat, "updates": args.updates, "scales": SCALES,
+                                        "browser_changes": args.browser_changes},
                            "budgets": {"notebook_ratio": NOTEBOOK_RATIO, "notebook_slack_s": NOTEBOOK_SLACK_S,
                                        "widget_p95_ms": WIDGET_P95_MS, "kernel_peak_mb": KERNEL_PEAK_MB,
                                        "display_bytes": DISPLAY_BYTES, "update_bytes": UPDATE_BYTES,
@@ -809,6 +862,18 @@ def main(argv: list[str] | None = None) -> int:
         log(f"  {r['dataset']:20s} {r['rows']:>8,} rows  {r['cold_ms']:6.1f} ms")
     log("widgets:")
     res["widgets"] = bench_widgets(args.updates, SCALES, log)
+    if not args.skip_browser:
+        log("browser (JupyterLab in Chromium):")
+        from bench.browser import bench_browser
+
+        res["browser"] = bench_browser(args.browser_changes, log)
+    if not args.skip_class:
+        log("classes on a real JupyterHub:")
+        from bench.classroom import BEFORE, bench_classes
+
+        sizes = tuple(int(x) for x in args.class_sizes.split(",") if x.strip())
+        res["classes"] = {"lesson": args.class_lesson, "rows": bench_classes(sizes, args.class_lesson, log),
+                          "before_figure_fix": BEFORE}
     if not args.skip_suite:
         log("test suite (python -m pytest -q) ...")
         res["suite"] = bench_suite()

@@ -66,15 +66,35 @@ def _user(i) -> str:
 # --------------------------------------------------------------------------------------------
 CHANNELS = {
     # cpm usd, frequency range, response rate per impression (clicks, URL visits, QR scans),
-    # conversions per impression, aided recall range %, budget range usd, in-target share range
-    "tv": (28.0, (4, 9), 0.00012, 0.00007, (18, 35), (300_000, 1_500_000), (0.22, 0.32)),
-    "radio": (12.0, (5, 10), 0.00010, 0.00005, (8, 18), (60_000, 250_000), (0.28, 0.40)),
-    "print": (18.0, (1.8, 3), 0.00030, 0.00009, (10, 20), (50_000, 200_000), (0.30, 0.42)),
-    "outdoor": (7.0, (6, 14), 0.00006, 0.00003, (6, 14), (80_000, 300_000), (0.20, 0.30)),
-    "display": (3.5, (3, 7), 0.00070, 0.00005, (2, 6), (30_000, 150_000), (0.45, 0.58)),
-    "search": (45.0, (1.1, 1.6), 0.03000, 0.00350, (3, 8), (40_000, 200_000), (0.40, 0.55)),
+    # conversions per impression, aided recall range %, budget range usd
+    "tv": (28.0, (4, 9), 0.00012, 0.00007, (18, 35), (300_000, 1_500_000)),
+    "radio": (12.0, (5, 10), 0.00010, 0.00005, (8, 18), (60_000, 250_000)),
+    "print": (18.0, (1.8, 3), 0.00030, 0.00009, (10, 20), (50_000, 200_000)),
+    "outdoor": (7.0, (6, 14), 0.00006, 0.00003, (6, 14), (80_000, 300_000)),
+    "display": (3.5, (3, 7), 0.00070, 0.00005, (2, 6), (30_000, 150_000)),
+    "search": (45.0, (1.1, 1.6), 0.03000, 0.00350, (3, 8), (40_000, 200_000)),
 }
+# BUILT IN (lesson 01), delivery. A media buy cannot show an ad only to the people in a brief:
+# it can only tilt where the ads land. Each campaign multiplies the ODDS that an impression lands
+# on the brief's age x income cells by a factor drawn from its channel's range (1 = no better
+# than chance; broadcast hardly tilts, programmatic display most), and the odds that it lands in
+# the brief's region (when the brief names one) by GEO_TARGETING_ODDS: media place an ad far more
+# precisely by place than by age or income. So the share of impressions on target depends on how
+# large a slice of the population the target is, and on the channel.
+TARGETING_ODDS = {"tv": (1.2, 1.6), "radio": (1.3, 1.8), "print": (1.5, 2.2),
+                  "outdoor": (1.0, 1.2), "display": (2.0, 3.0), "search": (1.4, 2.0)}
+GEO_TARGETING_ODDS = 30.0
 THEMES = ["price_promo", "quality_origin", "convenience", "sustainability", "ritual_moments"]
+# BUILT IN (lesson 01): each theme multiplies a campaign's conversions per impression.
+THEME_LIFT = {"price_promo": 1.25, "quality_origin": 0.95, "convenience": 1.05,
+              "sustainability": 0.9, "ritual_moments": 0.95}
+# BUILT IN (lesson 01): people inside a brief's target buy this much more often per impression
+# than people outside it (a cell's own propensity aside).
+IN_TARGET_LIFT = 1.15
+# Audience age profile of each channel, per age band away from the middle (broadcast older,
+# digital younger): the impressions outside the target lean this way.
+CHANNEL_AGE_SKEW = {"tv": 0.12, "radio": 0.08, "print": 0.15, "outdoor": 0.0,
+                    "display": -0.15, "search": -0.1}
 THEME_WORDS = {
     "price_promo": ["Big Saving", "Half Price Week", "Bean Bonanza", "Coupon Days"],
     "quality_origin": ["From the Farm", "Roasted Right", "Origin Stories", "The Craft"],
@@ -106,45 +126,47 @@ def build_campaigns() -> tuple[pd.DataFrame, pd.DataFrame]:
     cell_propensity = np.exp(rng.normal(0, 0.18, len(cells)))
     age_idx = cells["age_band"].map({a: i for i, a in enumerate(AGE_BANDS)}).to_numpy()
 
-    camp_rows, res_rows = [], []
+    # Every campaign-level number is drawn first, so that how impressions spread over the cells
+    # (drawn after, from the same stream) can change without changing the campaigns themselves.
+    plan = []
     for i in range(n):
-        ch = channel[i]
-        cpm, fr, ctr, cvr, rec, bud, tshare = CHANNELS[ch]
+        cpm, fr, ctr, cvr, rec, bud = CHANNELS[channel[i]]
         spend = float(np.round(rng.uniform(*bud), -2))
-        cpm_i = cpm * np.exp(rng.normal(0, 0.12))
-        impressions = int(spend / cpm_i * 1000)
-        freq = float(rng.uniform(*fr))
-        in_t = ((cells["age_band"] == t_age[i]) & (cells["income_band"] == t_inc[i])
-                & ((cells["region"] == t_reg[i]) | (t_reg[i] == "all"))).to_numpy()
-        # broadcast media skew older, digital younger
-        skew = {"tv": 0.12, "radio": 0.08, "print": 0.15, "outdoor": 0.0,
-                "display": -0.15, "search": -0.1}[ch]
-        w_out = pop * np.exp(skew * (age_idx - 2.5)) * ~in_t
-        w_in = pop * in_t
-        share_in = rng.uniform(*tshare)
-        shares = share_in * w_in / w_in.sum() + (1 - share_in) * w_out / w_out.sum()
-        imp_cells = rng.multinomial(impressions, shares)
-        theme_lift = {"price_promo": 1.25, "quality_origin": 0.95, "convenience": 1.05,
-                      "sustainability": 0.9, "ritual_moments": 0.95}[theme[i]]
-        ctr_i = ctr * np.exp(rng.normal(0, 0.15))
-        cvr_i = cvr * theme_lift * np.exp(rng.normal(0, 0.2))
-        lift = cell_propensity * np.where(in_t, 1.15, 1.0)
-        clicks = rng.binomial(imp_cells, np.clip(ctr_i * lift, 0, 1))
-        conv = rng.binomial(imp_cells, np.clip(cvr_i * lift, 0, 1))
+        plan.append(dict(
+            spend=spend, impressions=int(spend / (cpm * np.exp(rng.normal(0, 0.12))) * 1000),
+            freq=float(rng.uniform(*fr)), odds=float(rng.uniform(*TARGETING_ODDS[channel[i]])),
+            ctr=ctr * np.exp(rng.normal(0, 0.15)),
+            cvr=cvr * THEME_LIFT[theme[i]] * np.exp(rng.normal(0, 0.2)),
+            word=str(rng.choice(THEME_WORDS[theme[i]])), recall=round(float(rng.uniform(*rec)), 1)))
+
+    camp_rows, res_rows = [], []
+    for i, p in enumerate(plan):
+        ch = channel[i]
+        in_demo = ((cells["age_band"] == t_age[i]) & (cells["income_band"] == t_inc[i])).to_numpy()
+        in_region = (cells["region"] == t_reg[i]).to_numpy()  # all False for a national brief
+        in_t = in_demo & (in_region | (t_reg[i] == "all"))
+        # the channel's audience leans older (broadcast) or younger (digital); the buy tilts the
+        # odds towards the brief's age x income cells and, if it names one, its region
+        weight = (pop * np.exp(CHANNEL_AGE_SKEW[ch] * (age_idx - 2.5))
+                  * np.where(in_demo, p["odds"], 1.0)
+                  * np.where(in_region, GEO_TARGETING_ODDS, 1.0))
+        imp_cells = rng.multinomial(p["impressions"], weight / weight.sum())
+        lift = cell_propensity * np.where(in_t, IN_TARGET_LIFT, 1.0)
+        clicks = rng.binomial(imp_cells, np.clip(p["ctr"] * lift, 0, 1))
+        conv = rng.binomial(imp_cells, np.clip(p["cvr"] * lift, 0, 1))
         cid = f"C{i + 1:02d}"
-        name = f"{rng.choice(THEME_WORDS[theme[i]])} {years[i]} ({ch})"
+        reach = int(imp_cells.sum() / p["freq"])
         camp_rows.append(dict(
-            campaign_id=cid, name=name, year=int(years[i]), channel=ch,
-            target_age_band=t_age[i], target_income_band=t_inc[i], target_region=t_reg[i],
-            message_theme=theme[i], spend_usd=spend, impressions=int(imp_cells.sum()),
-            reach=int(imp_cells.sum() / freq), frequency=round(imp_cells.sum()
-                                                                / int(imp_cells.sum() / freq), 2),
-            clicks=int(clicks.sum()), conversions=int(conv.sum()),
-            recall_pct=round(float(rng.uniform(*rec)), 1)))
+            campaign_id=cid, name=f"{p['word']} {years[i]} ({ch})", year=int(years[i]),
+            channel=ch, target_age_band=t_age[i], target_income_band=t_inc[i],
+            target_region=t_reg[i], message_theme=theme[i], spend_usd=p["spend"],
+            impressions=int(imp_cells.sum()), reach=reach,
+            frequency=round(imp_cells.sum() / reach, 2), clicks=int(clicks.sum()),
+            conversions=int(conv.sum()), recall_pct=p["recall"]))
         res_rows.append(pd.DataFrame(dict(
             campaign_id=cid, age_band=cells["age_band"], income_band=cells["income_band"],
-            region=cells["region"], in_target=in_t, impressions=imp_cells, clicks=clicks,
-            conversions=conv)))
+            region=cells["region"], in_target=in_t, population_share=np.round(pop, 6),
+            impressions=imp_cells, clicks=clicks, conversions=conv)))
     return pd.DataFrame(camp_rows), pd.concat(res_rows, ignore_index=True)
 
 

@@ -386,3 +386,33 @@ def test_choice_question_accepts_only_a_stated_option_and_explains_wrong_reading
         verdict = q.evaluate(odd)
         assert verdict.status == INCORRECT and "one of 'a', 'b'" in verdict.message
     assert q.evaluate(____).status == NOT_ATTEMPTED
+
+
+def _contrast(a: str, b: str) -> float:
+    def lum(h: str) -> float:
+        def f(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        r, g, b_ = (int(h[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b_)
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_verdict_words_are_readable_and_not_told_by_colour_alone():
+    """WCAG 1.4.3: the verdict's words meet 4.5:1 on its light grey background; 1.4.1: each
+    verdict also has its own word and symbol."""
+    import re
+
+    from widgets.checks import Verdict
+    from widgets.style import PALETTE, TEXT_COLOURS
+
+    assert set(PALETTE) <= set(TEXT_COLOURS)
+    for colour in TEXT_COLOURS.values():
+        assert _contrast(colour, "#F5F5F5") >= 4.5, colour
+    shown = set()
+    for status in (CORRECT, INCORRECT, NOT_ATTEMPTED, "raised"):
+        page = Verdict(status, "m", "00", "q1").html()
+        text_colour = re.search(r'<strong style="color:(#[0-9A-Fa-f]{6})">', page).group(1)
+        assert _contrast(text_colour, "#F5F5F5") >= 4.5
+        shown.add(Verdict(status, "m").symbol + Verdict(status, "m").word)
+    assert len(shown) == 4

@@ -124,8 +124,8 @@ def test_blank_exercise_runs_and_every_check_says_not_attempted(path):
 
 
 def answered(path, qid: str, code: str) -> dict:
-    """The exercise ``path`` with question ``qid`` answered by ``code``."""
-    notebook = read(path)
+    """The exercise ``path`` (or an exercise already read) with question ``qid`` answered by ``code``."""
+    notebook = read(path) if not isinstance(path, dict) else path
     for cell in notebook["cells"]:
         if grading(cell).get("grade_id") == f"{qid}_answer":
             cell["source"] = code
@@ -143,17 +143,21 @@ def check_output(notebook: dict, qid: str) -> str:
 EX00 = ROOT / "exercises" / "00-start-here.ipynb"
 
 
+SLICE = 'first_half = posts_between(posts, "2025-01-01", "2025-07-01")'
+
+
 def test_exercise_00_wrong_answer_gets_targeted_feedback_in_the_notebook():
-    notebook = answered(EX00, "q2", 'comments_per_post = sample["comments"].sum()')
+    notebook = answered(answered(EX00, "first_half", SLICE), "q2",
+                        'question_per_1000 = style_summary(first_half).loc["question", "per_post"]')
     ran = execute(notebook, cwd=EX00.parent, mode="friendly")
     out = check_output(ran, "q2")
-    assert "\u2718 Not yet" in out and "total number of comments" in out
+    assert "\u2718 Not yet" in out and "likes per post, not per 1,000 followers" in out
     assert not any(errors(c) for c in ran["cells"]), "friendly mode must not raise"
 
 
 def test_exercise_00_right_answer_is_correct_in_the_notebook():
-    notebook = answered(EX00, "q3", 'top_style = sample.groupby("style", observed=True)'
-                                    '["comments"].mean().idxmax()')
+    notebook = answered(answered(EX00, "first_half", SLICE), "q3",
+                        'tiktok_share = platform_mix(first_half).loc["question", "tiktok"]')
     ran = execute(notebook, cwd=EX00.parent, mode="friendly")
     assert "\u2714 Correct" in check_output(ran, "q3")
 

@@ -94,7 +94,11 @@ def test_data_is_read_only_through_the_loader():
         if path.name not in {"data.py", "paths.py", "grader.py"}:
             code[path] = path.read_text(encoding="utf-8")
     for path, text in code.items():
-        for sign in ("read_csv", "DATASETS_DIR", '"datasets"', ".csv\""):
+        signs = ("read_csv", "DATASETS_DIR", '"datasets"', ".csv\"")
+        if path.relative_to(ROOT).parts[:2] == ("widgets", "exports"):
+            # the loader of the learner's own exports names their .csv files
+            signs = signs[:3]
+        for sign in signs:
             assert sign not in text, (
                 f"{path.relative_to(ROOT)} reads a dataset file itself ({sign}): use widgets.data.load"
             )

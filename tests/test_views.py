@@ -102,7 +102,7 @@ def test_view_sends_little_when_displayed_and_per_update(name, view):
 
 
 # Known dead controls, to be mended (each entry must fail: strict xfail).
-KNOWN_DEAD = {"brief_builder.brief_builder": "issue 10: the message theme changes no outcome"}
+KNOWN_DEAD: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(("name", "view"), [
@@ -209,3 +209,34 @@ def test_a_page_without_plotly_js_gets_it_once_on_request():
     view._on_front_end_message(view, {"type": "need-plotly-js"}, [])
     (content, buffers), = sent
     assert content == {"type": "plotly-js"} and len(buffers[0]) > 1_000_000
+
+
+# ------------------------------------------------------------------------------ accessibility
+
+
+@pytest.mark.parametrize(("name", "view"), VIEWS, ids=VIEW_IDS)
+def test_every_view_is_built_on_view_box_with_its_accessibility_helper(name, view):
+    """Issue 13: every view's outer box carries ControlNames (slider names, keys kept from
+    JupyterLab's shortcuts, tab contrast), and every control has a description (its name)."""
+    from widgets.views.base import ControlNames
+
+    box = view()
+    assert "course-widget" in box._dom_classes
+    assert any(isinstance(child, ControlNames) for child in box.children), (
+        f"{name}: build the outer box with widgets.views.base.view_box")
+    unnamed = [type(c).__name__ for c in bench.find_controls(box)
+               if not isinstance(c, w.Tab | w.Accordion | w.Stack | w.Button)
+               and not (getattr(c, "description", "") or "").strip()]
+    assert not unnamed, f"{name}: controls without a description (accessible name): {unnamed}"
+
+
+def test_tables_are_keyboard_scrollable_named_regions():
+    import pandas as pd
+
+    from widgets.ui import table_html
+
+    page = table_html(pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]}))
+    assert page.startswith('<div class="course-table" role="region" tabindex="0" '
+                           'aria-label="Table: 3 rows, 2 columns"')
+    assert "<table" in page and page.endswith("</div>")
+    assert 'aria-label="Table: 1 row, 1 column"' in table_html(pd.DataFrame({"a": [1]}))

@@ -9,3 +9,13 @@ Layers, one direction: ``data`` -> ``models`` -> ``figures`` -> ``views`` -> not
 
 __all__ = ["__version__"]
 __version__ = "0.1.0"
+
+
+def _accessible_tables() -> None:
+    """In a notebook, show DataFrames as keyboard-scrollable, named tables (see widgets.ui)."""
+    from .ui import register_table_display
+
+    register_table_display()
+
+
+_accessible_tables()

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import progress
+from .style import TEXT_COLOURS
 from .ui import show as _show
 
 MODE_ENV = "COURSE_CHECK_MODE"
@@ -119,10 +120,11 @@ class Verdict:
 
     def html(self) -> str:
         word, symbol, colour = _LOOK[self.status]
+        text = TEXT_COLOURS.get(colour, "#000000")  # the palette for the border, a dark shade for words
         return (
             f'<div role="status" style="border-left:6px solid {colour};padding:4px 10px;'
             f'margin:4px 0;background:rgba(127,127,127,0.08)">'
-            f'<strong style="color:{colour}">{symbol} {html.escape(word)}</strong>'
+            f'<strong style="color:{text}">{symbol} {html.escape(word)}</strong>'
             f" <span>({html.escape(self.qid)})</span> {html.escape(self.message)}</div>"
         )
 

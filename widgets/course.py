@@ -24,7 +24,7 @@ class Lesson:
 
 
 COURSE_MAP: tuple[Lesson, ...] = (
-    Lesson("00", "start-here", "Start here", "message or conversation?", 30, 15),
+    Lesson("00", "start-here", "Start here", "message or conversation?", 35, 20),
     Lesson("01", "advertiser-knows-best", "The advertiser knows best",
            "the agency model, reach and what people actually did", 35, 25),
     Lesson("02", "myth-of-the-segment", "The myth of the segment",

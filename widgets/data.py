@@ -15,6 +15,12 @@ published survey figures, and ``facebook_metrics``, a real public dataset (Moro,
 course's own files: its separator, its exact header line and digits-only whole numbers, so that a
 spreadsheet's re-save (commas for semicolons, renamed headers, numbers rounded to 1.8E+05) is
 rejected with the file, the column and the row named, never silently read.
+
+Your own platform export (X, Facebook, Instagram, LinkedIn, TikTok, YouTube) is loaded with
+:func:`load_export`, which lives in ``widgets.exports`` and is re-exported here:
+
+>>> mine = data.load_export("my-data/Content.csv")   # read locally; nothing is written or sent
+>>> mine.frame                                        # the posts, in the course's columns
 """
 
 from __future__ import annotations
@@ -25,12 +31,18 @@ import io
 import os
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["DatasetError", "load", "names", "published", "path", "schema", "DEFAULT_FOLDER"]
+if TYPE_CHECKING:  # the export readers are imported when load_export is first called
+    from widgets.exports import LoadedExport
+
+__all__ = ["DatasetError", "ExportError", "load", "load_export", "names", "published", "path",
+           "schema", "DEFAULT_FOLDER"]
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "datasets"
 ENV_FOLDER = "COURSE_DATASETS_DIR"
@@ -58,6 +70,34 @@ class DatasetError(ValueError):
                     f"(The original file can be restored with: git checkout -- datasets/{self.file})"]
         return [f"DatasetError: {self}",
                 "(The course files can be restored with: python datasets/generate.py)"]
+
+
+class ExportError(DatasetError):
+    """An analytics export (the learner's own file) that :func:`load_export` cannot read.
+
+    The message starts with the file's name; ``column`` is the export's own header when one
+    column is at fault, and ``row`` the row as a spreadsheet program numbers it (the file's
+    first line is row 1). The file is never changed; in Jupyter only the message is shown.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"ExportError: {self}", "(The course only read the file: it was not changed.)"]
+
+
+def load_export(path: str | os.PathLike, *, platform: str | None = None,
+                as_of: str | date | datetime | None = None,
+                followers: int | None = None) -> LoadedExport:
+    """Load your own analytics export (a platform's CSV, .xls or .zip) into the posts columns.
+
+    Returns a ``LoadedExport``: ``.frame`` (one row per post: post_id, platform, posted_at, ...
+    as far as the export gives them) and a report (``.describe()``, ``.missing``, ``.notes``).
+    The file is read locally and never changed; nothing is written or uploaded. Raises
+    ``ExportError`` (a DatasetError) naming the file, the platforms supported and the header
+    found when it cannot read it. Full documentation: ``help(widgets.exports.load_export)``.
+    """
+    from widgets.exports import load_export as _load_export
+
+    return _load_export(path, platform=platform, as_of=as_of, followers=followers)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,7 +223,7 @@ SCHEMAS: dict[str, Schema] = {
     "campaign_results": Schema((
         _s("campaign_id"), _c("age_band", AGE_BANDS, True),
         _c("income_band", INCOME_BANDS, True), _c("region", REGIONS), _b("in_target"),
-        _i("impressions"), _i("clicks"), _i("conversions")),
+        _f("population_share", 0, 1), _i("impressions"), _i("clicks"), _i("conversions")),
         key=("campaign_id", "age_band", "income_band", "region"),
         links=(("campaign_id", "campaigns", "campaign_id"),)),
     "survey": Schema((

@@ -14,6 +14,8 @@ LESSONS_DIR: Path = COURSE_ROOT / "lessons"
 EXERCISES_DIR: Path = COURSE_ROOT / "exercises"
 SOLUTIONS_DIR: Path = COURSE_ROOT / "solutions"
 DATASETS_DIR: Path = COURSE_ROOT / "datasets"
+#: Where learners put their own analytics exports (git-ignored: it never leaves their machine).
+MY_DATA_DIR: Path = COURSE_ROOT / "my-data"
 
 #: Environment variable that moves the progress file (tests and graders point it at a temp file).
 PROGRESS_ENV = "COURSE_PROGRESS_FILE"

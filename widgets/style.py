@@ -28,6 +28,20 @@ COLOURS: dict[str, str] = {
     "bad": "#D55E00",
 }
 
+#: Darker shades of the palette for TEXT on a white or light grey background: each has a contrast
+#: of at least 4.5:1 on #F5F5F5 (WCAG 2.1 AA, 1.4.3), where the palette's own colours are 2-3.5:1.
+#: Use the palette for marks and borders, these for words.
+TEXT_COLOURS: dict[str, str] = {
+    "#0072B2": "#0072B2",  # blue: 4.8:1 already
+    "#E69F00": "#7A5200",  # orange
+    "#009E73": "#00785A",  # bluish green
+    "#CC79A7": "#9E4C7B",  # reddish purple
+    "#56B4E9": "#005C8F",  # sky blue
+    "#D55E00": "#A64800",  # vermillion
+    "#F0E442": "#6B6400",  # yellow
+    "#000000": "#000000",
+}
+
 TEMPLATE_NAME = "course"
 
 

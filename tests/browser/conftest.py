@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.lab import COVERED, Lab, Session, chromium, screenshot
+from tests.browser.a11y import AUDITS, save_report
+from tests.browser.lab import COVERED, KEYBOARD, Lab, Session, chromium, screenshot, screenshot_dir
 
 
 def _unavailable(reason: str) -> None:
@@ -68,6 +69,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if AUDITS:
+        report = save_report(AUDITS, screenshot_dir().parent / "a11y")
+        terminalreporter.section("browser: accessibility (axe-core, WCAG 2.0/2.1 A and AA)")
+        for result in AUDITS:
+            course = sorted({f"{f.rule} ({f.impact})" for f in result.course})
+            lab = sorted({f.rule for f in result.jupyterlab})
+            terminalreporter.write_line(f"{result.path}: course outputs: {', '.join(course) or 'none'}; "
+                                        f"JupyterLab's own: {', '.join(lab) or 'none'}")
+        unknown = sorted({f.rule for r in AUDITS for f in r.jupyterlab_unknown})
+        if unknown:
+            terminalreporter.write_line(f"JupyterLab violations not in the known list: {', '.join(unknown)}")
+        terminalreporter.write_line(f"full report: {report}")
+    for notebook, widgets in KEYBOARD.items():
+        for name, controls in widgets:
+            terminalreporter.write_line(f"keyboard: {notebook}: {name}: "
+                                        + "; ".join(f"{c} -> {w}" for c, w in controls))
     if not COVERED:
         return
     terminalreporter.section("browser: notebooks run and widgets driven")

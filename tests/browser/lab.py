@@ -39,6 +39,8 @@ CHROMIUM_FLAGS = [
 ]
 #: widgets driven, per notebook: {notebook: [(widget, control, what changed)]}, for the summary
 COVERED: dict[str, list[tuple[str, str, str]]] = {}
+#: widgets operated with the keyboard alone, per notebook: {notebook: [(widget, [(control, what)])]}
+KEYBOARD: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {}
 STARTUP_SECONDS = 90
 KERNEL_SECONDS = 90
 RUN_SECONDS = 240
@@ -125,7 +127,8 @@ class Lab:
 
     def _settings(self) -> None:
         """User settings for the isolated JupyterLab: no news, no update check; and widget state
-        saved with a notebook (the heaviest way a learner can save one: the tests check its size)."""
+        saved with a notebook (the heaviest way a learner can save one: the tests check its size);
+        and no windowing, so every cell is in the page."""
         folder = self.tmp / "settings" / "@jupyterlab" / "apputils-extension"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "notification.jupyterlab-settings").write_text(
@@ -134,6 +137,11 @@ class Lab:
         widgets.mkdir(parents=True, exist_ok=True)
         (widgets / "plugin.jupyterlab-settings").write_text(json.dumps({"saveState": True}),
                                                             encoding="utf-8")
+        # Every cell in the page (no lazy windowing), so an audit sees every output.
+        notebook = self.tmp / "settings" / "@jupyterlab" / "notebook-extension"
+        notebook.mkdir(parents=True, exist_ok=True)
+        (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}),
+                                                              encoding="utf-8")
 
     def start(self) -> Lab:
         self._copy_course()
@@ -348,6 +356,48 @@ _LOADING = """
 _PLOT_STATE = """
 (el) => JSON.stringify([(el.data || []).map(t => [t.x, t.y, t.z, t.values, t.text, t.marker]),
                         el.layout && el.layout.title])
+"""
+
+
+# The controls of a course widget a keyboard user operates, in page order, each marked with a
+# data-course-kb attribute so the test can find it again; hidden ones (another tab) are left out.
+_KEYBOARD_TARGETS = """
+(box) => {
+  const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  const label = el => {
+    const w = el.closest('.widget-inline-hbox, .widget-slider, .widget-dropdown, .widget-checkbox');
+    const l = w && w.querySelector('.widget-label');
+    return (el.getAttribute('aria-label') || (l && l.textContent) || el.textContent || '').trim();
+  };
+  const found = [];
+  for (const old of box.querySelectorAll('[data-course-kb]')) old.removeAttribute('data-course-kb');
+  let n = 0;
+  const add = (el, kind, extra) => {
+    if (!visible(el)) return;
+    const id = 'kb' + (n++);
+    el.setAttribute('data-course-kb', id);
+    found.push(Object.assign({id, kind, label: label(el)}, extra || {}));
+  };
+  // tab bars last: switching a tab hides the controls of the tab that was open
+  const order = el => el.matches('.lm-TabBar-tab') ? 1 : 0;
+  const controls = Array.from(box.querySelectorAll(
+      '.noUi-handle, select, button.jupyter-button, input[type=checkbox], .lm-TabBar-tab.lm-mod-current'));
+  controls.sort((a, b) => order(a) - order(b));
+  for (const el of controls) {
+    if (el.matches('.noUi-handle')) {
+      add(el, 'slider', {last: el.getAttribute('aria-valuenow') === el.getAttribute('aria-valuemax')});
+    } else if (el.matches('select')) {
+      add(el, 'select', {last: el.selectedIndex === el.options.length - 1});
+    } else if (el.matches('button')) {
+      add(el, 'button');
+    } else if (el.matches('input[type=checkbox]')) {
+      add(el, 'checkbox');
+    } else {
+      add(el, 'tab');
+    }
+  }
+  return found;
+}
 """
 
 
@@ -595,6 +645,75 @@ class Session:
             f"widget {name}: {control} changed neither the summary nor a figure in {RESPONSE_SECONDS}s"
         )
         return name, control, what
+
+    # -- the keyboard alone
+    def keyboard(self, index: int, tab_limit: int = 80) -> list[tuple[str, str]]:
+        """Operate every control of the ``index``-th course widget with the keyboard alone.
+
+        From the widget's start, press Tab until the control has the focus (it must be reachable),
+        then the key a keyboard user would press (an arrow on a slider or a drop-down, Enter on a
+        button, Space on a check box, an arrow then Enter on a tab bar), and wait for what a mouse
+        change would show: new summary text, a new figure or, for a button, any new text.
+        Returns ``(control, what changed)`` per control; raises AssertionError for the first
+        control that cannot be reached or changes nothing.
+        """
+        widgets = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .course-widget"
+        box = self.page.locator(widgets).nth(index)
+        name = widget_name(box.get_attribute("class") or "")
+        box.scroll_into_view_if_needed()
+        done: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for _round in range(6):  # a tab switched by keyboard shows controls: operate those too
+            targets = [t for t in box.evaluate(_KEYBOARD_TARGETS)
+                       if f"{t['kind']}:{t['label']}" not in seen or t["kind"] == "tab"]
+            fresh = [t for t in targets if t["kind"] != "tab"]
+            tabs = [t for t in targets if t["kind"] == "tab" and f"tab:{t['label']}" not in seen]
+            if not fresh and not tabs:
+                break
+            for target in [*fresh, *tabs[:1]]:
+                seen.add(f"{target['kind']}:{target['label']}")
+                done.append(self._operate(box, name, target, tab_limit))
+        assert done, f"widget {name}: no control a keyboard can reach"
+        box.evaluate("b => b.removeAttribute('tabindex')")
+        return done
+
+    def _operate(self, box: Any, name: str, target: dict[str, Any], tab_limit: int) -> tuple[str, str]:
+        """Tab from the widget's start to ``target``, press its key, return what changed."""
+        page = self.page
+        control = page.locator(f'[data-course-kb="{target["id"]}"]')
+        label = f"{target['kind']} {_short(target['label'], 40)!r}"
+        box.evaluate("b => { b.setAttribute('tabindex', '-1'); b.focus(); }")
+        for _ in range(tab_limit):
+            page.keyboard.press("Tab")
+            if control.evaluate("el => el === document.activeElement"
+                                " || el.contains(document.activeElement)"):
+                break
+        else:
+            raise AssertionError(f"widget {name}: {label} is not reached by {tab_limit} presses of Tab")
+        before = self._everything(box)
+        keys = {"slider": ["ArrowRight"], "select": ["ArrowDown"], "button": ["Enter"],
+                "checkbox": ["Space"], "tab": ["ArrowRight", "Enter"]}[target["kind"]]
+        if target.get("last"):
+            keys = {"slider": ["ArrowLeft"], "select": ["ArrowUp"]}.get(target["kind"], keys)
+        for key in keys:
+            page.keyboard.press(key)
+        what = self._changed_everything(box, before)
+        assert what, f"widget {name}: {label} changed nothing after {'+'.join(keys)}"
+        return label, what
+
+    @staticmethod
+    def _everything(box: Any) -> tuple[str, list[str]]:
+        plots = box.locator(".js-plotly-plot")
+        return box.inner_text(), [plots.nth(i).evaluate(_PLOT_STATE) for i in range(plots.count())]
+
+    def _changed_everything(self, box: Any, before: tuple[str, list[str]]) -> str | None:
+        deadline = time.monotonic() + RESPONSE_SECONDS
+        while time.monotonic() < deadline:
+            now = self._everything(box)
+            if now != before:
+                return "figure changed" if now[0] == before[0] else "text changed"
+            time.sleep(0.2)
+        return None
 
     @staticmethod
     def _label(control: Any) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.browser.a11y import audited
 from tests.browser.lab import Lab, Session, opened
 from tests.helpers import ROOT, notebooks
 
@@ -19,7 +20,7 @@ EXERCISES = [str(p.relative_to(ROOT)) for p in notebooks("exercises")]
 NOT_ATTEMPTED = "\u25cb Not attempted"
 
 
-@pytest.fixture(params=EXERCISES)
+@pytest.fixture(scope="module", params=EXERCISES)
 def exercise(request: pytest.FixtureRequest, lab: Lab, browser: object) -> Iterator[Session]:
     following = EXERCISES[EXERCISES.index(request.param) + 1:]
     with opened(browser, lab, request.param, after=next(iter(following), None)) as session:
@@ -36,3 +37,9 @@ def test_blank_exercise_runs_and_every_check_says_not_attempted(exercise: Sessio
         f"{exercise.path}: check cells {silent} do not show {NOT_ATTEMPTED!r}: "
         + "; ".join(repr(c["shown"][:120]) for c in checks if c["index"] in silent)
     )
+
+
+def test_no_serious_accessibility_violation_in_the_course_outputs(exercise: Session):
+    """Issue 13: axe-core over the blank exercise after Run All (verdicts, tables, hints)."""
+    result = audited(exercise)
+    assert not result.course_failing, result.text()

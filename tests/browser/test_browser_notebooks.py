@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.lab import COVERED, Lab, Session, opened
+from tests.browser.a11y import audited
+from tests.browser.lab import COVERED, KEYBOARD, Lab, Session, opened
 from tests.helpers import ROOT, notebooks
 
 pytestmark = pytest.mark.browser
@@ -56,3 +57,22 @@ def test_saved_with_its_widget_state_it_stays_small(notebook: Session):
     saved = json.loads((notebook.lab.course / notebook.path).read_text(encoding="utf-8"))
     if notebook.report.widgets:
         assert saved["metadata"].get("widgets"), "the widget state was not saved (setting off?)"
+
+
+def test_every_widget_works_from_the_keyboard_alone(notebook: Session):
+    """Issue 13: each control of each course widget is reached with Tab and operated with keys,
+    with the change a mouse would make."""
+    failures = []
+    for index, name in enumerate(notebook.report.widgets):
+        try:
+            KEYBOARD.setdefault(notebook.path, []).append((name, notebook.keyboard(index)))
+        except AssertionError as problem:
+            failures.append(str(problem))
+    assert not failures, f"{notebook.path}:\n  " + "\n  ".join(failures)
+
+
+def test_no_serious_accessibility_violation_in_the_course_outputs(notebook: Session):
+    """Issue 13: axe-core (WCAG 2.0/2.1 A and AA) over the page after Run All: no serious or
+    critical violation inside the course's outputs; JupyterLab's own are listed, not failed."""
+    result = audited(notebook)
+    assert not result.course_failing, result.text()

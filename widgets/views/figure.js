@@ -71,47 +71,58 @@ function parse(model) {
   return text ? JSON.parse(text) : { data: [], layout: {} };
 }
 
+const HIDDEN = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;" +
+  "clip:rect(0 0 0 0);white-space:nowrap;border:0";
+
 export default {
   async render({ model, el }) {
+    // The figure, and beside it (for screen readers) the sentence that states what it shows:
+    // plotly draws an SVG whose text a screen reader cannot put together.
     el.classList.add("course-figure");
-    const note = model.get("description");
-    if (note) {
-      el.setAttribute("role", "figure");
-      el.setAttribute("aria-label", note);
-    }
+    el.setAttribute("role", "figure");
+    const plot = document.createElement("div");
+    const text = document.createElement("p");
+    text.className = "course-figure-text";
+    text.setAttribute("style", HIDDEN);
+    el.append(plot, text);
+    const describe = () => {
+      const words = model.get("description") || "A figure.";
+      el.setAttribute("aria-label", words);
+      text.textContent = "Figure: " + words;
+    };
+    describe();
     let Plotly;
     try {
       Plotly = await getPlotly(model);
     } catch (problem) {
-      el.textContent = "This figure needs plotly.js, which did not load: " + problem.message;
+      plot.textContent = "This figure needs plotly.js, which did not load: " + problem.message;
       return;
     }
     const config = { responsive: true, displaylogo: false };
     const draw = () => {
       const figure = parse(model);
-      return Plotly.react(el, figure.data || [], figure.layout || {}, config);
+      return Plotly.react(plot, figure.data || [], figure.layout || {}, config);
     };
     await draw();
     const redraw = () => {
       draw();
     };
     model.on("change:figure_json", redraw);
-    const onDescription = () => el.setAttribute("aria-label", model.get("description"));
-    model.on("change:description", onDescription);
+    model.on("change:description", describe);
     // A figure first drawn in a hidden tab has no width: resize it when it becomes visible.
-    let width = el.clientWidth;
+    let width = plot.clientWidth;
     const observer = new ResizeObserver(() => {
-      if (el.clientWidth && el.clientWidth !== width) {
-        width = el.clientWidth;
-        Plotly.Plots.resize(el);
+      if (plot.clientWidth && plot.clientWidth !== width) {
+        width = plot.clientWidth;
+        Plotly.Plots.resize(plot);
       }
     });
-    observer.observe(el);
+    observer.observe(plot);
     return () => {
       observer.disconnect();
       model.off("change:figure_json", redraw);
-      model.off("change:description", onDescription);
-      Plotly.purge(el);
+      model.off("change:description", describe);
+      Plotly.purge(plot);
     };
   },
 };

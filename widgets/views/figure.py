@@ -22,6 +22,7 @@ kernel for it once per page (``need-plotly-js``) and loads it from that message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,7 +49,9 @@ class FigureView(anywidget.AnyWidget):
     """A plotly figure in a widget: it sends the figure's JSON, never plotly.js, and updates in place.
 
     ``figure``: a ``go.Figure`` (or anything ``go.Figure`` accepts). ``description``: a sentence
-    that says what the figure shows, for screen readers (defaults to the figure's title).
+    that says what the figure shows, for screen readers (defaults to the figure's title, which in
+    this course states the finding). The front end puts it in the figure's ``aria-label`` and in a
+    visually hidden paragraph beside the plot, and updates it with the figure.
     """
 
     _esm = _ESM
@@ -99,7 +102,8 @@ class FigureView(anywidget.AnyWidget):
     def sync(self) -> None:
         """Send the figure as it is now (no message if nothing changed)."""
         text = pio.to_json(self._figure, validate=False)
-        description = self._description or self._figure.layout.title.text or ""
+        title = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", self._figure.layout.title.text or "")).strip()
+        description = self._description or title
         with self.hold_sync():  # one message for both
             if text != self.figure_json:
                 self.figure_json = text

@@ -35,6 +35,7 @@ from ..models.segments import (
     segment_profile,
     top_need_shares,
 )
+from .base import view_box
 from .figure import FigureView
 
 __all__ = ["segment_explorer"]
@@ -168,6 +169,5 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
     across.observe(update_clusters, names="value")
     tabs.observe(update_summary, names="selected_index")
     update_summary()
-    box = w.VBox([tabs, summary])
-    return box.add_class("course-widget").add_class("course-widget-segment-explorer")
+    return view_box("segment-explorer", [tabs, summary])
 

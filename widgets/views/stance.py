@@ -1,68 +1,83 @@
-"""Lesson 00's "Where do you stand?" widget: six sliders, a live chart and a Save button."""
+"""Lesson 00's "Where do you stand?" widget: six pairs of statements, a live chart and a Save button.
+
+While the learner answers, nothing says which statement of a pair is the course's "message" side
+and which its "conversation" side: the chart and the sentence only say how many pairs lean left,
+right or neither. The lesson reveals the sides after it states the course's question.
+"""
 
 from __future__ import annotations
+
+import html
 
 import ipywidgets as w
 
 from .. import progress
-from ..figures.stance import stance_colours, stance_figure, stance_title
-from ..models.stance import SCALE_MAX, SCALE_MIN, STATEMENTS, stance_label, stance_score
+from ..figures.stance import sides_colours, sides_figure, sides_title
+from ..models.stance import (
+    SCALE_MAX,
+    SCALE_MIN,
+    STATEMENTS,
+    answers_from_record,
+    position,
+    record,
+    sides_sentence,
+    slider_value,
+)
+from .base import view_box
 from .figure import FigureView
 
 __all__ = ["where_do_you_stand"]
 
+_TEXT = "width:260px;font-size:0.95em;line-height:1.25;padding:2px 6px"
+
 
 def where_do_you_stand() -> w.Box:
-    """Sliders from message (-2) to conversation (+2); the chart follows; Save stores them."""
-    previous = progress.load_self_assessment().get("answers", {})
-    sliders = {}
+    """A slider per pair, from the left-hand statement (-2) to the right-hand one (+2); the chart
+    and the sentence follow; Save stores the answers (as message/conversation positions) in the
+    learner's progress file, where lesson 09 finds them. Earlier saved answers are restored."""
+    previous = answers_from_record(progress.load_self_assessment())
+    sliders: dict[str, w.IntSlider] = {}
     rows = []
-    for s in STATEMENTS:
+    for number, s in enumerate(STATEMENTS, start=1):
         slider = w.IntSlider(
-            value=int(previous.get(s.key, 0)), min=SCALE_MIN, max=SCALE_MAX, step=1,
-            description=s.key, continuous_update=False, readout=True,
-            style={"description_width": "90px"}, layout=w.Layout(width="260px"),
+            value=slider_value(s, previous.get(s.key, 0)), min=SCALE_MIN, max=SCALE_MAX, step=1,
+            description=f"{number}. {s.topic}", continuous_update=False, readout=True,
+            style={"description_width": "185px"}, layout=w.Layout(width="390px"),
         )
         sliders[s.key] = slider
         rows.append(w.HBox([
-            w.HTML(f"<div style='width:270px;text-align:right'>{s.message}</div>"),
+            w.HTML(f"<div style='{_TEXT};text-align:right'>{html.escape(s.left)}</div>"),
             slider,
-            w.HTML(f"<div style='width:270px'>{s.conversation}</div>"),
-        ]))
+            w.HTML(f"<div style='{_TEXT}'>{html.escape(s.right)}</div>"),
+        ], layout=w.Layout(align_items="center", margin="2px 0")))
 
-    def answers() -> dict[str, int]:
+    def values() -> dict[str, int]:
         return {key: int(slider.value) for key, slider in sliders.items()}
 
-    figure = FigureView(stance_figure(answers()))
+    figure = FigureView(sides_figure(values()))
     summary = w.HTML().add_class("course-widget-summary")
     save = w.Button(description="Save my answers", icon="save", button_style="primary",
                     layout=w.Layout(width="auto"))
     saved = w.HTML()
 
-    def describe() -> str:
-        score = stance_score(answers())
-        return f"<b>Your score: {score:+.0f}</b> ({stance_label(score)})."
-
     def update(_change: object = None) -> None:
-        current = answers()
+        current = values()
         with figure.batch_update():
             figure.data[0].x = [current[s.key] for s in STATEMENTS]
-            figure.data[0].marker.color = stance_colours(current)
-            figure.layout.title.text = stance_title(current)
-        summary.value = describe()
+            figure.data[0].marker.color = sides_colours(current)
+            figure.layout.title.text = sides_title(current)
+        summary.value = html.escape(sides_sentence(current))
         saved.value = ""
 
     def on_save(_button: object) -> None:
-        current = answers()
-        problem = progress.save_self_assessment(
-            {"answers": current, "score": stance_score(current)}
-        )
+        current = values()
+        answers = {s.key: position(s, current[s.key]) for s in STATEMENTS}
+        problem = progress.save_self_assessment(record(answers))
         saved.value = ("\u2714 Saved. Lesson 09 will show these answers again."
-                       if problem is None else f"\u26a0 Not saved: {problem}.")
+                       if problem is None else f"\u26a0 Not saved: {html.escape(problem)}.")
 
     for slider in sliders.values():
         slider.observe(update, names="value")
     save.on_click(on_save)
-    summary.value = describe()
-    box = w.VBox([*rows, figure, summary, w.HBox([save, saved])])
-    return box.add_class("course-widget").add_class("course-widget-stance")
+    summary.value = html.escape(sides_sentence(values()))
+    return view_box("stance", [*rows, figure, summary, w.HBox([save, saved])])
