@@ -35,6 +35,7 @@ from ..models.dialogue import (
     ranking,
     real_page,
 )
+from .base import view_box
 from .figure import FigureView
 
 __all__ = ["monologue_dialogue"]
@@ -60,8 +61,7 @@ def _e(text: object) -> str:
 
 def _problem_box(message: str) -> w.Box:
     summary = w.HTML(f"<b>This widget cannot show these posts:</b> {_e(message)}")
-    box = w.VBox([summary.add_class("course-widget-summary")])
-    return box.add_class("course-widget").add_class("course-widget-monologue-dialogue")
+    return view_box("monologue-dialogue", [summary.add_class("course-widget-summary")])
 
 
 def _sets(posts: pd.DataFrame | PostSet | Sequence[PostSet] | None, groupings, columns, label,
@@ -251,5 +251,4 @@ def monologue_dialogue(posts: pd.DataFrame | PostSet | Sequence[PostSet] | None 
     rows = [w.HBox([guess])] if predict else []
     settings = [data] if len(sets) > 1 else []
     rows += [w.HBox([*settings, which]), w.HBox([by, metric])]
-    box = w.VBox([*rows, figure, summary])
-    return box.add_class("course-widget").add_class("course-widget-monologue-dialogue")
+    return view_box("monologue-dialogue", [*rows, figure, summary])
