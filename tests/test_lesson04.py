@@ -347,7 +347,10 @@ def test_grouping_data_and_filters_change_what_is_shown(widget):
     _control(widget, "Your prediction").value = "Photo"
     _control(widget, "Group by").value = "paid or organic"
     text = _summary(widget)
-    assert "The group not recorded is a single post" in text and "Your prediction" not in text
+    assert "The group not recorded is a single post" in text and "comes" not in text
+    assert "Your prediction, Photo, was about the post types" in text
+    _control(widget, "Your prediction").value = "Status"  # still changes what is shown
+    assert "Your prediction, Status, was about the post types" in _summary(widget)
     _control(widget, "Data").value = 1
     assert "Synthetic" in _summary(widget)
     assert _control(widget, "Group by").options == ("post type", "post style", "platform")

@@ -201,6 +201,11 @@ def monologue_dialogue(posts: pd.DataFrame | PostSet | Sequence[PostSet] | None 
                 parts.append(f"Your prediction, {_e(guess.value)}, comes {_ordinal(rank)} of "
                              f"{len(t)} here, and leads under {wins} of the {len(lead)} "
                              "definitions.")
+        elif predict and guess.value is not None:
+            parts.append(f"(Your prediction, {_e(guess.value)}, was about the "
+                         f"{_e(first.groupings[0])}s of {_e(first.label.split(': ', 1)[-1])}: "
+                         f"set Data back to it and Group by to {_e(first.groupings[0])} to see "
+                         "where it ranks.)")
         for g in r.small:
             parts.append(f"With only {int(t.at[g, 'posts'])} posts, {_e(g)} is an anecdote, not a "
                          f"pattern (fewer than {SMALL_GROUP} posts): see how wide its interval is.")
