@@ -515,6 +515,8 @@ def test_smooth_cloud_keeps_the_links_between_needs_but_has_no_groups(survey):
     assert cloud[["age_band", "top_need"]].equals(survey[["age_band", "top_need"]])
     assert m.smooth_cloud(survey, seed=0).equals(cloud)  # deterministic
     assert m.smooth_cloud(survey.iloc[:1]).equals(survey.iloc[:1])  # too small: left as it is
+    flat = survey.iloc[:200].assign(need_price=5)  # a constant column: no Cholesky, still a cloud
+    assert (m.smooth_cloud(flat)["need_price"] == 5).all()
     # one bell-shaped cloud: each standardised score looks normal (a mixture of groups would not)
     z = (fake - fake.mean()) / fake.std()
     assert (z.skew().abs() < 0.25).all()
@@ -532,6 +534,8 @@ def test_silhouette_by_k_matches_scikit_learn(survey):
     single = m.silhouette_by_k(part, {1: ["a"] * len(part)})
     assert math.isnan(single[1])
     assert m.silhouette_by_k(part.iloc[:1], {2: ["a"]}).isna().all()
+    with pytest.raises(ValueError, match="one label per respondent"):
+        m.silhouette_by_k(part, {2: ["a"] * 3})
 
 
 def test_silhouette_nearly_ties_three_and_five_on_the_survey(survey):

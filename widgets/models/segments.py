@@ -12,7 +12,9 @@ picked one of them: see :func:`tied_top_needs` and datasets/README.md).
 * :func:`eta_squared` says how much of a need score's variation a grouping explains;
 * :func:`need_clusters` groups people by what they want (k-means on standardised need scores);
   :func:`cluster_fits`, :func:`k_selection` and :func:`cluster_stability` hold it to a shuffled
-  baseline and check that it is stable.
+  baseline and check that it is stable; :func:`smooth_cloud` is a stricter baseline (the survey's
+  correlations, no groups) and :func:`silhouette_by_k` another criterion for k;
+* :func:`comparisons`, :func:`z_for` and :func:`chi_squared` keep the largest of many gaps honest.
 
 Empty groups never raise: shares and measures that would divide by zero are ``nan``.
 """
@@ -473,9 +475,13 @@ def smooth_cloud(survey: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     if len(survey) < 2:
         return out
     scores = survey[cols].to_numpy(dtype=float)
-    rng = np.random.default_rng(seed)
-    draws = rng.multivariate_normal(scores.mean(axis=0), np.cov(scores, rowvar=False),
-                                    size=len(survey), method="cholesky")
+    mean, cov = scores.mean(axis=0), np.cov(scores, rowvar=False)
+    try:  # Cholesky is unique, so the draws are the same on every machine
+        draws = np.random.default_rng(seed).multivariate_normal(mean, cov, size=len(survey),
+                                                                method="cholesky")
+    except np.linalg.LinAlgError:  # a constant need column (or fewer people than needs)
+        draws = np.random.default_rng(seed).multivariate_normal(mean, cov, size=len(survey),
+                                                                method="eigh")
     draws = np.clip(np.rint(draws), 0, 10).astype(int)
     for j, col in enumerate(cols):
         out[col] = draws[:, j]
@@ -497,6 +503,9 @@ def silhouette_by_k(survey: pd.DataFrame, labels: dict[int, Iterable[object]],
     z = _standardise(survey[list(NEED_COLUMNS)].to_numpy(dtype=float))
     n, keys = len(z), list(labels)
     coded = [_as_codes(labels[k]) for k in keys]
+    for k, (codes, _) in zip(keys, coded, strict=True):
+        if len(codes) != n or (codes < 0).any():
+            raise ValueError(f"labels for k = {k}: give one label per respondent ({n}), none missing")
     if n < 2 or not keys:
         return pd.Series({k: math.nan for k in keys}, name="silhouette", dtype=float)
     # one block of one-hot columns per clustering: a chunk's distance sums to every cluster of
