@@ -515,8 +515,21 @@ def silhouette_by_k(survey: pd.DataFrame, labels: dict[int, Iterable[object]],
     for (codes, _), off in zip(coded, offsets[:-1], strict=True):
         onehot[np.arange(n)[codes >= 0], off + codes[codes >= 0]] = 1.0
     sizes = onehot.sum(axis=0)
+    from threadpoolctl import threadpool_limits
+
     sq = (z**2).sum(axis=1)
     totals = np.zeros(len(keys))
+    with threadpool_limits(limits=1):  # small products: threads only contend on a busy machine
+        _silhouette_sums(z, sq, coded, onehot, sizes, offsets, totals, chunk)
+    return pd.Series({k: (totals[i] / n if coded[i][1] > 1 else math.nan)
+                      for i, k in enumerate(keys)}, name="silhouette", dtype=float)
+
+
+def _silhouette_sums(z: np.ndarray, sq: np.ndarray, coded: list[tuple[np.ndarray, int]],
+                     onehot: np.ndarray, sizes: np.ndarray, offsets: np.ndarray,
+                     totals: np.ndarray, chunk: int) -> None:
+    """Add each clustering's silhouettes to ``totals``, ``chunk`` rows at a time."""
+    n = len(z)
     for start in range(0, n, chunk):
         stop = min(start + chunk, n)
         d = z[start:stop] @ z.T  # squared distances, built in place to keep memory small
@@ -541,8 +554,6 @@ def silhouette_by_k(survey: pd.DataFrame, labels: dict[int, Iterable[object]],
             b = np.nanmin(means, axis=1)
             s = np.where(own_size > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-300), 0.0)
             totals[i] += float(s.sum())
-    return pd.Series({k: (totals[i] / n if coded[i][1] > 1 else math.nan)
-                      for i, k in enumerate(keys)}, name="silhouette", dtype=float)
 
 
 def crosstab(rows: pd.Series, columns: pd.Series) -> pd.DataFrame:
