@@ -680,7 +680,8 @@ class Session:
     def _operate(self, box: Any, name: str, target: dict[str, Any], tab_limit: int) -> tuple[str, str]:
         """Tab from the widget's start to ``target``, press its key, return what changed."""
         page = self.page
-        control = page.locator(f'[data-course-kb="{target["id"]}"]')
+        # scoped to this widget: an earlier widget of the same notebook keeps its own marks
+        control = box.locator(f'[data-course-kb="{target["id"]}"]')
         label = f"{target['kind']} {_short(target['label'], 40)!r}"
         box.evaluate("b => { b.setAttribute('tabindex', '-1'); b.focus(); }")
         for _ in range(tab_limit):

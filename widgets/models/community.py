@@ -57,8 +57,9 @@ SUPER_USERS = 10
 BOOTSTRAP_SAMPLES = 200
 BOOTSTRAP_SEED = 0
 BOOTSTRAP_CANDIDATES = 200
-#: The map draws the brand and this many members (the top by the measure that sizes the nodes);
-#: the rest are summarised in words. Positions come from networkx's spring layout with this seed.
+#: The map draws the brand and the members in the top DRAWN_MEMBERS on any of the measures (so the
+#: drawing keeps its accounts when the sizing changes); the rest are summarised in words. The order
+#: around the ring comes from networkx's spring layout with LAYOUT_SEED.
 DRAWN_MEMBERS = 30
 LAYOUT_SEED = 0
 #: What the switch can take out of the network.
@@ -66,15 +67,15 @@ TAKE_OUT: dict[str, str] = {"nobody": "nobody", "top": "the top 5 members", "bra
 TAKE_OUT_TOP = 5
 #: The stages of the idea funnel, in order, and how each is named.
 FUNNEL: dict[str, str] = {"posted": "posted", "voted": "got a vote", "reviewed": "reviewed",
-                          "answered": "answered (planned, shipped or declined)",
-                          "shipped": "shipped"}
+                          "answered": "answered", "shipped": "shipped"}
 _ANSWERED = ("planned", "implemented", "declined")
 _COLUMNS = ("source_author", "target_author")
 _CONTEXTS = ("comment_reply", "forum")
 _CHANNELS = ("facebook", "instagram", "x", "tiktok", "community")
 
 __all__ = [
-    "BETWEENNESS_SAMPLE", "BETWEENNESS_SEED", "BOOTSTRAP_SAMPLES", "BOOTSTRAP_SEED", "BRAND",
+    "BETWEENNESS_SAMPLE", "BETWEENNESS_SEED", "BOOTSTRAP_CANDIDATES", "BOOTSTRAP_SAMPLES",
+    "BOOTSTRAP_SEED", "BRAND",
     "CommunityError", "CommunityState", "DRAWN_MEMBERS", "Drawing", "Encoded", "FUNNEL",
     "LAYOUT_SEED", "MEASURES", "SUPER_USERS", "Stability", "TAKE_OUT", "TAKE_OUT_TOP",
     "TOP_FRACTIONS", "Window", "account_table", "betweenness", "betweenness_scores",
@@ -179,6 +180,9 @@ class Encoded:
     pair_src: np.ndarray
     pair_tgt: np.ndarray
     brand: int  # the brand's code, or -1 if it never appears
+    #: accounts that replied to themselves (left out of the network), and when
+    loops: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    loops_at: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @property
     def rows(self) -> int:
@@ -190,19 +194,20 @@ def encode(interactions: pd.DataFrame, brand: str = BRAND) -> Encoded:
     _require(interactions, *_COLUMNS, "at")
     src_raw = interactions["source_author"].astype(str).to_numpy(dtype=object)
     tgt_raw = interactions["target_author"].astype(str).to_numpy(dtype=object)
-    keep = src_raw != tgt_raw
-    src_raw, tgt_raw = src_raw[keep], tgt_raw[keep]
-    at = pd.to_datetime(interactions["at"]).to_numpy()[keep].astype("datetime64[ns]").astype(np.int64)
+    at_all = pd.to_datetime(interactions["at"]).to_numpy().astype("datetime64[ns]").astype(np.int64)
     codes, names = pd.factorize(np.concatenate([src_raw, tgt_raw]), sort=True)
-    m = len(src_raw)
     names = np.asarray(names, dtype=object)
-    src, tgt = codes[:m].astype(np.int64), codes[m:].astype(np.int64)
+    m = len(src_raw)
+    src_all, tgt_all = codes[:m].astype(np.int64), codes[m:].astype(np.int64)
+    keep = src_all != tgt_all
+    src, tgt, at = src_all[keep], tgt_all[keep], at_all[keep]
     n = max(len(names), 1)
     pairs, pair = np.unique(src * n + tgt, return_inverse=True)
     found = np.flatnonzero(names == brand)
-    return Encoded(accounts=names, src=src, tgt=tgt, at=at, pair=pair.astype(np.int64),
+    return Encoded(accounts=names, src=src, tgt=tgt, at=at, pair=pair.astype(np.int64).reshape(-1),
                    pair_src=pairs // n, pair_tgt=pairs % n,
-                   brand=int(found[0]) if len(found) else -1)
+                   brand=int(found[0]) if len(found) else -1, loops=src_all[~keep],
+                   loops_at=at_all[~keep])
 
 
 @dataclass(frozen=True)
@@ -309,6 +314,18 @@ def community_state(enc: Encoded, start: object = None, end: object = None,
     ps, pt, pw = enc.pair_src[present], enc.pair_tgt[present], counts[present]
     replies = int(pw.sum())
     if replies == 0:
+        loop_mask = np.ones(len(enc.loops), dtype=bool)
+        if first is not None:
+            loop_mask &= enc.loops_at >= first.value
+        if last is not None:
+            loop_mask &= enc.loops_at < last.value
+        alone = np.unique(enc.loops[loop_mask])
+        if len(alone) == 1:
+            return empty_state(0, f"Only one account ({enc.accounts[alone[0]]}) is in this window, "
+                               "replying to itself: a network needs at least two accounts.")
+        if len(alone) > 1:
+            return empty_state(0, "In this window every reply is an account replying to itself: "
+                               "there is no link between two accounts to draw or measure.")
         return empty_state(0, "There are no replies in this window: nothing to draw or measure.")
     removed: list[int] = []
     if take_out == "brand":
@@ -436,47 +453,82 @@ def _stability(names: np.ndarray, written: np.ndarray, is_brand: np.ndarray, top
 # ----------------------------------------------------------------------------- drawing
 
 
-def drawn_accounts(state: CommunityState, measure: str, n: int = DRAWN_MEMBERS) -> list[str]:
+def drawn_accounts(state: CommunityState, measure: str | None = None,
+                   n: int = DRAWN_MEMBERS) -> list[str]:
     """What the map draws: the brand (if it is in the network) and the ``n`` members highest on
-    ``measure``."""
+    ``measure``; with no measure, the members in the top ``n`` on any measure (sorted by name)."""
     if state.table.empty:
         return []
     brand = list(state.table.index[state.table["brand"]])
+    if measure is None:
+        return brand + sorted({a for m in MEASURES for a in state.ranked(m).index[:n]})
     return brand + list(state.ranked(measure).index[:n])
 
 
 def layout_positions(edges: pd.DataFrame, accounts: Sequence[str],
                      fixed: dict[str, tuple[float, float]] | None = None, brand: str = BRAND,
                      seed: int = LAYOUT_SEED) -> dict[str, tuple[float, float]]:
-    """Positions for ``accounts``: networkx's spring layout of the replies among them (undirected,
-    unweighted: accounts that reply to each other are pulled together), the brand at the centre.
+    """Positions for ``accounts``: the brand at the centre, the members evenly on a ring around it.
 
-    Accounts in ``fixed`` keep their positions (so a few new accounts can be added to a drawing
-    without moving the others). Positions are between about -1 and 1; they have no unit.
+    The order around the ring comes from networkx's spring layout of the replies among the
+    accounts (undirected, unweighted): accounts that reply to each other pull together, so they
+    end up next to each other on the ring and their links stay short. A ring keeps 30 to 60
+    accounts readable where a free spring layout of a busy community is a hairball.
+
+    Accounts in ``fixed`` keep their positions; the others go on an outer ring, each near the
+    accounts it replied with (so a few accounts can be added without moving anyone). Positions
+    are between about -1.2 and 1.2; they have no unit.
     """
     import networkx as nx
 
-    fixed = dict(fixed or {})
-    wanted = [str(a) for a in accounts]
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted(set(wanted) | set(fixed)))
-    inside = edges["source"].isin(graph) & edges["target"].isin(graph)
-    graph.add_edges_from(zip(edges.loc[inside, "source"], edges.loc[inside, "target"], strict=True))
-    if len(graph) == 0:
-        return {}
-    if not fixed and brand in graph:
-        fixed = {brand: (0.0, 0.0)}
-    if len(graph) == 1:
-        return {a: fixed.get(a, (0.0, 0.0)) for a in graph}
-    if set(graph) <= set(fixed):
-        return {a: fixed[a] for a in wanted}
-    start = {a: np.asarray(xy, dtype=float) for a, xy in fixed.items()}
-    if fixed:
-        pos = nx.spring_layout(graph, pos=start, fixed=list(fixed), seed=seed, iterations=60,
-                               k=1.2 / math.sqrt(len(graph)))
-    else:
-        pos = nx.spring_layout(graph, seed=seed, iterations=60)
-    return {a: (float(pos[a][0]), float(pos[a][1])) for a in graph}
+    fixed = {a: (float(x), float(y)) for a, (x, y) in (fixed or {}).items()}
+    wanted = sorted({str(a) for a in accounts} - set(fixed))
+    everyone = set(wanted) | set(fixed)
+    inside = edges["source"].isin(everyone) & edges["target"].isin(everyone)
+    pairs = list(zip(edges.loc[inside, "source"], edges.loc[inside, "target"], strict=True))
+    found: dict[str, tuple[float, float]] = {}
+    if not fixed:
+        ring = [a for a in wanted if a != brand]
+        if brand in wanted:
+            found[brand] = (0.0, 0.0)
+        if len(ring) == 1:
+            found[ring[0]] = (0.0, 1.0)
+        elif ring:
+            graph = nx.Graph()
+            graph.add_nodes_from(wanted)
+            graph.add_edges_from(pairs)
+            spring = nx.spring_layout(graph, seed=seed, iterations=50)
+            centre = np.asarray(spring[brand]) if brand in spring else np.mean(
+                [spring[a] for a in ring], axis=0)
+            angle = {a: math.atan2(*(np.asarray(spring[a]) - centre)[::-1]) for a in ring}
+            ordered = sorted(ring, key=lambda a: (angle[a], a))
+            for i, a in enumerate(ordered):
+                theta = math.pi / 2 - 2 * math.pi * i / len(ordered)
+                found[a] = (math.cos(theta), math.sin(theta))
+        return found
+    # new accounts: an outer ring, each at the mean angle of the fixed accounts it replied with
+    neighbours: dict[str, list[str]] = {a: [] for a in wanted}
+    for a, b in pairs:
+        if a in neighbours and b in fixed:
+            neighbours[a].append(b)
+        if b in neighbours and a in fixed:
+            neighbours[b].append(a)
+    wish = {}
+    for i, a in enumerate(wanted):
+        near = [fixed[b] for b in neighbours[a] if fixed[b] != (0.0, 0.0)]
+        if near:
+            x, y = np.mean(near, axis=0)
+            wish[a] = math.atan2(y, x)
+        else:
+            wish[a] = math.pi / 2 - 2 * math.pi * (i + 0.5) / max(len(wanted), 1)
+    ordered = sorted(wanted, key=lambda a: (-wish[a], a))
+    step = 2 * math.pi / max(len(ordered), 12)
+    last = None
+    for a in ordered:
+        theta = wish[a] if last is None else min(wish[a], last - step)
+        found[a] = (1.2 * math.cos(theta), 1.2 * math.sin(theta))
+        last = theta
+    return found
 
 
 @dataclass(frozen=True)
@@ -501,16 +553,23 @@ class Drawing:
 
 def drawing(state: CommunityState, positions: dict[str, tuple[float, float]], measure: str,
             n: int = DRAWN_MEMBERS) -> Drawing:
-    """The drawn accounts of ``state`` (see :func:`drawn_accounts`) at ``positions``, with the
-    reply links among them; accounts without a position are left out."""
-    accounts = [a for a in drawn_accounts(state, measure, n) if a in positions]
+    """The drawn accounts of ``state`` (the brand and the members in the top ``n`` on any measure,
+    see :func:`drawn_accounts`) at ``positions``, sized by ``measure``, with the reply links among
+    them; accounts without a position are left out. ``rank`` orders the drawn members by
+    ``measure`` (1 is the highest)."""
+    accounts = [a for a in drawn_accounts(state, None, n) if a in positions]
     rows = state.table.index.get_indexer(accounts) if accounts else np.zeros(0, np.int64)
     xy = np.array([positions[a] for a in accounts], dtype=float).reshape(-1, 2)
     table = state.table
     is_brand = table["brand"].to_numpy(dtype=bool)[rows]
     nodes = pd.DataFrame({"account": accounts, "x": xy[:, 0], "y": xy[:, 1],
                           "value": table[measure].to_numpy(dtype=float)[rows], "brand": is_brand})
-    nodes["rank"] = np.where(is_brand, 0, np.cumsum(~is_brand))
+    order = _rank_order(np.where(is_brand, np.inf, nodes["value"].fillna(-1).to_numpy()))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))  # the brand (if drawn) is first, rank 0
+    if not is_brand.any():
+        rank += 1
+    nodes["rank"] = rank
     src, tgt, weight, both = state.links
     where = np.full(len(table), -1, dtype=np.int64)
     where[rows] = np.arange(len(rows))
