@@ -373,6 +373,8 @@ def test_network_figure_is_filled_in_place_with_computed_words(half):
     assert [t.name for t in fig.data] == ["reply link, both ways", "reply link, one way", "member",
                                           "the brand", "taken out"]
     assert f"{100 * state.reciprocity:.0f}% of reply links go both ways" in fig.layout.title.text
+    cut = M.community_state(M.encode(half), take_out="brand", k=0, samples=0)
+    assert "Without the brand:" in F.network_title("Jul-Dec 2025", cut, "degree", "user_1")
     assert f"{len(state.table):,} accounts" in fig.layout.title.text
     assert len(fig.data[2].x) + len(fig.data[3].x) == len(picture.nodes)
     assert not fig.layout.xaxis.visible and "Not drawn" in fig.layout.annotations[0].text

@@ -40,6 +40,10 @@ def _short(account: str) -> str:
 # ----------------------------------------------------------------------------- the network
 
 
+#: Short names of the measures, for titles.
+SHORT = {"written": "replies written", "degree": "degree", "betweenness": "betweenness"}
+
+
 def network_title(window: str, state: CommunityState, measure: str, leader: str | None) -> str:
     """E.g. "All (2024-2025), 2,709 accounts: the brand leads on betweenness<br>34% of reply links
     go both ways; 98% of the accounts are in one connected group"."""
@@ -47,11 +51,10 @@ def network_title(window: str, state: CommunityState, measure: str, leader: str 
         return f"{window}: {state.problem}"
     who = "no one" if leader is None else _short(leader)
     head = (f"{window[:1].upper()}{window[1:]}, {len(state.table):,} accounts: "
-            f"{who} leads on {MEASURES[measure]}")
-    if state.taken_out:
-        head += f" ({_taken_words(state)} taken out)"
-    return (f"{head}<br>{pct(state.reciprocity)} of reply links go both ways; "
-            f"{pct(state.largest_group)} of the accounts are in one connected group")
+            f"{who} leads on {SHORT[measure]}")
+    without = f"<br>Without {_taken_words(state)}:" if state.taken_out else ""
+    return (f"{head}{without}<br>{pct(state.reciprocity)} of reply links go both ways; "
+            f"{pct(state.largest_group)} of accounts in one connected group")
 
 
 def _taken_words(state: CommunityState) -> str:
@@ -98,7 +101,7 @@ def network_figure() -> go.Figure:
                            "line": {"width": 2, "color": _GREY}}),
     ])
     fig.update_layout(
-        template=register_template(), height=560, margin={"t": 95, "b": 95, "l": 20, "r": 20},
+        template=register_template(), height=580, margin={"t": 115, "b": 95, "l": 20, "r": 20},
         xaxis={"visible": False, "range": [-1.75, 1.75]},
         yaxis={"visible": False, "range": [-1.45, 1.45], "scaleanchor": "x"},
         legend={"orientation": "v", "y": 1.0, "x": 1.0, "xanchor": "right", "yanchor": "top",
@@ -214,16 +217,18 @@ def numbers_figure() -> go.Figure:
     fig.add_trace(go.Bar(name="ideas", orientation="h", marker_color=PALETTE[1], showlegend=False,
                          textposition="outside", textangle=0, cliponaxis=False,
                          hovertemplate="%{y}: %{x:,} ideas<extra></extra>"), row=1, col=3)
-    fig.update_layout(template=register_template(), height=420, margin={"t": 90, "b": 110, "l": 60},
+    fig.update_layout(template=register_template(), height=420, margin={"t": 90, "b": 110, "l": 75},
                       legend={"orientation": "h", "y": -0.3, "x": 0.0}, bargap=0.3,
                       font={"size": 12})
     fig.update_yaxes(title_text="share of the members' replies (%)", ticksuffix="%", row=1, col=1)
-    fig.update_xaxes(title_text="members, ranked by replies written", row=1, col=1)
-    fig.update_xaxes(title_text="resamples where it stays in the top (%)", range=[0, 100],
+    fig.update_xaxes(title_text="members (by replies written)", row=1, col=1)
+    fig.update_xaxes(title_text="resamples still in the top (%)", range=[0, 100],
                      ticksuffix="%", row=1, col=2)
     fig.update_yaxes(autorange="reversed", type="category", tickfont={"size": 10}, row=1, col=2)
     fig.update_xaxes(title_text="ideas (count)", row=1, col=3)
     fig.update_yaxes(autorange="reversed", type="category", row=1, col=3)
+    fig.update_xaxes(title_font={"size": 12}, tickfont={"size": 11})
+    fig.update_yaxes(title_font={"size": 12})
     for annotation in fig.layout.annotations:
         annotation.font = {"size": 12}
     return fig
@@ -275,9 +280,9 @@ def guess_figure(guess: float, share: float | None, top: int, members: int) -> g
     fig = go.Figure(go.Bar(x=names, y=values, marker_color=colours, text=text,
                            textposition="outside", cliponaxis=False,
                            hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
-    fig.update_layout(template=register_template(), height=360, margin={"t": 90},
+    fig.update_layout(template=register_template(), height=380, margin={"t": 105},
                       title=guess_title(guess, share, top, members),
-                      yaxis={"title": "share of the members' replies written by the top 1% (%)",
+                      yaxis={"title": "share of the members' replies (%)",
                              "range": [0, 105], "ticksuffix": "%"},
                       xaxis={"title": "the top 1% of members (by replies written)"})
     return fig
