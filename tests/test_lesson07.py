@@ -487,6 +487,7 @@ def test_every_window_and_take_out_is_computed_once_and_laid_out_once(monkeypatc
     box = view.community_map(interactions, ideas)
     windows = M.windows(interactions)
     assert calls["state"] == len(windows) * len(M.TAKE_OUT)  # all computed when built
+    built = calls["layout"]
     window, measure = _control(box, "Window"), _control(box, "Size nodes by")
     for key in [o[1] for o in window.options][:3]:
         window.value = key
@@ -495,7 +496,9 @@ def test_every_window_and_take_out_is_computed_once_and_laid_out_once(monkeypatc
     for key in [o[1] for o in window.options][:3]:
         window.value = key
     assert calls["state"] == len(windows) * len(M.TAKE_OUT)  # nothing recomputed
-    assert calls["layout"] == 3  # once per window shown, never for a sizing change
+    # laid out when built: once per window, plus once per take-out that brings in new accounts;
+    # never again, and never for a sizing change
+    assert len(windows) <= built <= len(windows) * len(M.TAKE_OUT) and calls["layout"] == built
 
 
 def test_lazy_map_computes_a_window_only_when_shown(monkeypatch, interactions, ideas):
@@ -505,10 +508,15 @@ def test_lazy_map_computes_a_window_only_when_shown(monkeypatch, interactions, i
     real = view.community_state
     monkeypatch.setattr(view, "community_state", lambda enc, start, end, out: seen.append(out)
                         or real(enc, start, end, out))
+    laid = []
+    real_layout = view.layout_positions
+    monkeypatch.setattr(view, "layout_positions", lambda *a, **k: laid.append(1) or real_layout(*a, **k))
     box = view.community_map(interactions, ideas, precompute=False)
-    assert seen == ["nobody"]
+    assert seen == ["nobody"] and len(laid) == 1
     _control(box, "Take out").value = "brand"
     assert seen == ["nobody", "brand"]
+    _control(box, "Size nodes by").value = "degree"
+    assert seen == ["nobody", "brand"] and len(laid) <= 2
 
 
 def test_taking_out_says_what_changed(community_map):

@@ -7,9 +7,10 @@
   super-user ranking survives a resample of the replies) and the idea funnel of the same window.
 
 Everything a control can ask for is computed when the map is built: each window's network with
-nobody, the top 5 members or the brand taken out (about 20 states on the course's data), and the
-idea funnel per window. Positions are laid out once per window, the first time it is shown, and
-reused when only the measure that sizes the nodes changes.
+nobody, the top 5 members or the brand taken out (21 states on the course's data), its positions
+(laid out once per window, extended without moving anyone for a take-out) and the idea funnel per
+window. A change of sizing measure reuses the positions and only redraws. With
+``precompute=False`` each of these is computed the first time it is shown, then kept.
 """
 
 from __future__ import annotations
@@ -274,6 +275,12 @@ def community_map(interactions: pd.DataFrame | None = None, ideas: pd.DataFrame 
                 found.update(layout_positions(state.edges, extra, fixed=base))
             positions[key, out] = found
         return positions[key, out]
+
+    if precompute:  # lay every window out now too: a change of window then only redraws
+        for win in offered:
+            for out in TAKE_OUT:
+                if not state_of(win.key, out).table.empty:
+                    placed(win.key, out)
 
     window = w.Dropdown(options=[(win.label, win.key) for win in offered], value=offered[0].key,
                         description="Window", style=_STYLE, layout=w.Layout(width="280px"))
