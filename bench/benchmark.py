@@ -5,6 +5,7 @@ Run from the repository root::
     python bench/benchmark.py                 # everything, writes docs/benchmark.md and .json
     python bench/benchmark.py --skip-suite    # leave out the full test suite's wall time
     python bench/benchmark.py --quick         # one run per notebook, 20 updates per widget
+    python bench/benchmark.py --skip-grader   # leave out the course grader's seconds per notebook
 
 Everything is DISCOVERED, nothing is listed: notebooks are ``lessons/`` and ``solutions/``
 ``NN-*.ipynb``; widgets are the functions in the ``__all__`` of each module in
@@ -59,6 +60,8 @@ KERNEL_PEAK_MB = 300.0
 # What a view may send to the browser (issue 17): widget state when displayed, and per update.
 DISPLAY_BYTES, UPDATE_BYTES = 1_000_000, 200_000
 SUITE_S = 600.0
+# The course grader (issue 11): seconds per notebook at most this many times the grader before it.
+GRADER_RATIO = 1.5
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,6 +282,79 @@ def bench_notebooks(paths: list[Path], repeat: int, log: Callable[[str], None]) 
         log(f"  {row['notebook']:40s} {row['wall_s']:.2f} s  x{row['ratio']:.2f}  own floor "
             f"{row['own_floor_s']:.2f} s  "
             f"{row['peak_mb'] or 0:.0f} MB  slowest cells {row['slowest_cells_s']}  {errs}")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The course grader
+# ---------------------------------------------------------------------------------------------
+def grade_before_issue_11(path: Path, timeout: int = 600) -> float:
+    """Seconds the grader took for one notebook before issue 11: the rebuilt notebook run top to
+    bottom by nbclient in one kernel, checks included, in the checks' automated mode."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from widgets import grader
+
+    rebuilt, _ = grader.rebuild(grader.pristine(path), json.loads(path.read_text(encoding="utf-8")))
+    node = nbformat.from_dict(rebuilt)
+    workdir = Path(tempfile.mkdtemp(prefix="course-bench-grader-"))
+    env = dict(os.environ, COURSE_CHECK_MODE="automated",
+               COURSE_PROGRESS_FILE=str(workdir / "progress.json"),
+               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+    start = time.perf_counter()
+    try:
+        client = NotebookClient(node, timeout=timeout, kernel_name="python3", allow_errors=True,
+                                resources={"metadata": {"path": str(workdir)}})
+        with client.setup_kernel(env=env, stderr=subprocess.DEVNULL):
+            for index, cell in enumerate(node.cells):
+                client.execute_cell(cell, index)
+    finally:
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
+    return time.perf_counter() - start
+
+
+def bench_grader(paths: list[Path], repeat: int, log: Callable[[str], None],
+                 sandbox: str = "auto") -> dict[str, Any]:
+    """The course grader on each solution notebook: seconds per notebook now and before issue 11.
+
+    Now: ``widgets.grader.grade`` in this process, in the sandbox ``auto`` chooses. Its first
+    notebook of each exercise also pays the grader's own imports and the checks' expected values
+    (computed once per run, then reused for every learner): reported apart as "first". Before:
+    :func:`grade_before_issue_11`. Both are measured in turn on the same notebook, ``repeat``
+    times; the median is reported and the budget is the ratio of medians.
+    """
+    from widgets import grader
+    from widgets.sandbox import Sandbox
+
+    settings = grader.Settings(sandbox=Sandbox.choose(sandbox))
+    course = {p.name[:2]: p for p in paths}
+    out: dict[str, Any] = {"sandbox": settings.box().mode, "sandbox_reason": settings.box().reason,
+                           "budget_ratio": GRADER_RATIO, "notebooks": []}
+    log(f"  {settings.box().describe()}")
+    for path in paths:
+        sub = grader.Submission("bench", path, path.name[:2])
+        first = grader.grade(sub, course, settings=settings)
+        now, before, errors = [], [], []
+        for _ in range(repeat):
+            before.append(grade_before_issue_11(path))
+            result = grader.grade(sub, course, settings=settings)
+            now.append(result.seconds)
+            if result.total != result.max_points:
+                errors.append(f"{result.total:g}/{result.max_points:g} {result.status}")
+        row = {"notebook": str(path.relative_to(ROOT)), "first_s": first.seconds,
+               "now_s": statistics.median(now), "before_s": statistics.median(before),
+               "now_runs_s": now, "before_runs_s": before, "errors": errors}
+        row["ratio"] = row["now_s"] / row["before_s"] if row["before_s"] else None
+        row["met"] = row["ratio"] is not None and row["ratio"] <= GRADER_RATIO and not errors
+        out["notebooks"].append(row)
+        log(f"  {row['notebook']:40s} now {row['now_s']:.2f} s (first {row['first_s']:.2f} s)  "
+            f"before {row['before_s']:.2f} s  x{row['ratio']:.2f}  {'; '.join(errors)}")
+    rows = out["notebooks"]
+    out["now_s_per_notebook"] = statistics.mean(r["now_s"] for r in rows) if rows else None
+    out["before_s_per_notebook"] = statistics.mean(r["before_s"] for r in rows) if rows else None
     return out
 
 
@@ -737,6 +813,8 @@ def render_markdown(res: dict[str, Any]) -> str:
          f"* kernel peak memory (VmHWM) at most {KERNEL_PEAK_MB:g} MB;",
          f"* what a view sends to the browser: at most {DISPLAY_BYTES / 1e6:g} MB of widget state when "
          f"displayed, at most {UPDATE_BYTES / 1e3:g} KB per update;",
+         f"* the course grader: seconds per notebook at most {GRADER_RATIO:g}× the grader before "
+         "issue 11;",
          f"* the whole test suite under {SUITE_S / 60:g} minutes on 2 cores.", ""]
     nbs = res.get("notebooks")
     if nbs:
@@ -819,6 +897,23 @@ def render_markdown(res: dict[str, Any]) -> str:
                      f"{r['n']} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} | {_f(r['max_ms'])} | "
                      f"{_f(r['budget_ms'], 'g')} | {verdict(r['met'])} |")
         L.append("")
+    gr = res.get("grader")
+    if gr:
+        L += ["## The course grader (each solution notebook, as a learner's submission)", "",
+              f"`widgets.grader.grade` now (sandbox: **{gr['sandbox']}**"
+              + (f", {gr['sandbox_reason']}" if gr.get("sandbox_reason") else "") + ") and the grader "
+              "before issue 11 (the rebuilt notebook run by nbclient, checks in the learner's kernel), "
+              f"in turn on the same notebook, median of {res['settings']['repeat']}. **First** is the "
+              "grader's first notebook of that exercise in a run: it also pays the grader's own imports "
+              "and the checks' expected values, computed once per run and reused for every learner.", "",
+              "| notebook | now (s) | first (s) | before (s) | × before | budget |",
+              "|---|---:|---:|---:|---:|---|"]
+        for r in gr["notebooks"]:
+            err = " (not full marks)" if r["errors"] else ""
+            L.append(f"| {r['notebook']}{err} | {_f(r['now_s'], '.2f')} | {_f(r['first_s'], '.2f')} | "
+                     f"{_f(r['before_s'], '.2f')} | {_f(r['ratio'], '.2f')} | {verdict(r['met'])} |")
+        L += ["", f"Seconds per notebook: {_f(gr['now_s_per_notebook'], '.2f')} now, "
+              f"{_f(gr['before_s_per_notebook'], '.2f')} before.", ""]
     ds = res.get("datasets")
     if ds:
         L += ["## Datasets (cold load from CSV, loader cache cleared)", "",
@@ -826,6 +921,52 @@ def render_markdown(res: dict[str, Any]) -> str:
         for r in ds:
             L.append(f"| {r['dataset']} | {r['rows']:,} | {r['columns']} | {_f(r['memory_mb'], '.2f')} | "
                      f"{_f(r['cold_ms'])} |")
+        L.append("")
+    br = res.get("browser")
+    if br:
+        from bench.browser import CONTROL_P95_MS, FIRST_USE_S
+
+        fu = br.get("first_use") or {}
+        L += ["## In the browser (JupyterLab in Chromium)", "",
+              "Control to figure: each course widget's first visible control is changed "
+              f"{res['settings'].get('browser_changes', 30)} times with the keyboard (a slider's arrow "
+              "keys, a drop-down's next option); the time runs, in the page, from the key event to the end "
+              "of the figure's next redraw (plotly's `plotly_afterplot`): kernel round trip, model, "
+              f"figure and repaint. Budget: p95 at most {CONTROL_P95_MS:g} ms on the shipped data.", "",
+              "| notebook | widget | control | changes | p50 (ms) | p95 (ms) | max (ms) | p95 |",
+              "|---|---|---|---:|---:|---:|---:|---|"]
+        for r in br.get("control_to_figure", []):
+            L.append(f"| {r['notebook']} | {r['widget']} | {r.get('control', '–')} | {r['n']} | "
+                     f"{_f(r.get('p50_ms'), '.0f')} | {_f(r.get('p95_ms'), '.0f')} | "
+                     f"{_f(r.get('max_ms'), '.0f')} | {verdict(r.get('met'))} |")
+        if fu:
+            L += ["", f"Start to first interaction (budget {FIRST_USE_S:g} s on a quiet machine): "
+                  f"**{fu['first_interaction_s']:.1f} s** {verdict(fu['met'])} — JupyterLab answering "
+                  f"after {fu['server_s']:.1f} s, lesson 00 open with its kernel ready at "
+                  f"{fu['notebook_open_s']:.1f} s, Run All done and widgets drawn at "
+                  f"{fu['run_all_s']:.1f} s, the stance widget's reply to a key press at the end."]
+        L.append("")
+    cl = res.get("classes")
+    if cl:
+        L += ["## A class on a real JupyterHub", "",
+              "Each row is a fresh JupyterHub with the course's example configuration "
+              "(`instructor/hub/jupyterhub_config.py`) and configurable-http-proxy on 127.0.0.1; every "
+              "learner has the course in their home and runs the whole lesson at the same time, through the "
+              "proxy (contents API, a kernel in the notebook's folder, every cell over the websocket). Run "
+              "time is per learner, from opening the notebook to the last cell's reply. PSS is the "
+              "single-user server plus its kernel, at its peak.", "",
+              "| when | learners | lesson | spawn all (s) | run p50 / p95 (s) | errors | "
+              "peak PSS per learner (MiB) | hub + proxy (MiB) | total peak (MiB) |",
+              "|---|---:|---|---:|---|---:|---:|---:|---:|"]
+        for r in cl.get("before_figure_fix", []):
+            L.append(f"| before the figure fix (issue 12) | {r['learners']} | {r['lesson']} | "
+                     f"{r['spawn_all_s']} | {r['run_p50_s']} / {r['run_p95_s']} | {r['errors']} | "
+                     f"{r['peak_pss_per_learner_mib']} | ~200 (both) | |")
+        for r in cl.get("rows", []):
+            L.append(f"| this run | {r['learners']} | {r['lesson']} | {_f(r.get('spawn_all_s'))} | "
+                     f"{_f(r.get('run_p50_s'))} / {_f(r.get('run_p95_s'))} | {r.get('errors')} | "
+                     f"{_f(r.get('peak_pss_per_learner_mib'), '.0f')} | "
+                     f"{_f(r.get('hub_proxy_peak_mib'), '.0f')} | {_f(r.get('total_peak_mib'), '.0f')} |")
         L.append("")
     su = res.get("suite")
     L += ["## Test suite", ""]
@@ -869,6 +1010,10 @@ def headline(res: dict[str, Any]) -> list[str]:
             out.append(f"views send at most {max(r['display_bytes'] for r in sent) / 1e3:.0f} KB when "
                        f"displayed and {max(r['update_bytes_max'] or 0 for r in sent) / 1e3:.0f} KB "
                        "per update")
+    gr = res.get("grader")
+    if gr and gr.get("now_s_per_notebook") is not None:
+        out.append(f"grader: {gr['now_s_per_notebook']:.2f} s per notebook (sandbox {gr['sandbox']}), "
+                   f"{gr['before_s_per_notebook']:.2f} s before issue 11")
     if res.get("suite"):
         out.append(f"test suite: {res['suite']['wall_s'] / 60:.1f} min")
     return out
@@ -878,9 +1023,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--skip-suite", action="store_true", help="leave out the full test suite")
     ap.add_argument("--skip-notebooks", action="store_true", help="leave out the notebook runs")
+    ap.add_argument("--skip-grader", action="store_true", help="leave out the course grader's timing")
     ap.add_argument("--repeat", type=int, default=3, help="runs per notebook (median reported)")
     ap.add_argument("--updates", type=int, default=50, help="control changes per widget and scale")
     ap.add_argument("--quick", action="store_true", help="--repeat 1 --updates 20")
+    ap.add_argument("--skip-browser", action="store_true",
+                    help="leave out the browser latencies (JupyterLab in Chromium)")
+    ap.add_argument("--browser-changes", type=int, default=30, help="control changes per widget, browser")
+    ap.add_argument("--skip-class", action="store_true", help="leave out the classes on a real JupyterHub")
+    ap.add_argument("--class-sizes", default="10,20,40", help="learners per class, e.g. 10,20,40")
+    ap.add_argument("--class-lesson", default="02", help="the lesson every learner of a class runs")
     ap.add_argument("--out", type=Path, default=ROOT / "docs", help="folder for benchmark.md/.json")
     args = ap.parse_args(argv)
     if args.quick:
@@ -895,14 +1047,18 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
     res: dict[str, Any] = {"machine": machine(),
-                           "settings": {"repeat": args.repeat, "updates": args.updates, "scales": SCALES},
+                           "settings": {"repeat": args.repeat, "updates": args.updates, "scales": SCALES,
+                                        "browser_changes": args.browser_changes},
                            "budgets": {"notebook_ratio": NOTEBOOK_RATIO, "notebook_slack_s": NOTEBOOK_SLACK_S,
                                        "widget_p95_ms": WIDGET_P95_MS, "kernel_peak_mb": KERNEL_PEAK_MB,
                                        "display_bytes": DISPLAY_BYTES, "update_bytes": UPDATE_BYTES,
-                                       "suite_s": SUITE_S}}
+                                       "suite_s": SUITE_S, "grader_ratio": GRADER_RATIO}}
     if not args.skip_notebooks:
         log("notebooks:")
         res["notebooks"] = bench_notebooks(discover_notebooks(), args.repeat, log)
+    if not args.skip_grader:
+        log("grader (solution notebooks):")
+        res["grader"] = bench_grader(sorted((ROOT / "solutions").glob(NOTEBOOK_GLOB)), args.repeat, log)
     log("datasets:")
     res["datasets"] = bench_datasets()
     for r in res["datasets"]:
@@ -911,6 +1067,18 @@ def main(argv: list[str] | None = None) -> int:
     res["widgets"] = bench_widgets(args.updates, SCALES, log)
     log("scenarios the views declare:")
     res["scenarios"] = bench_scenarios(args.updates, log)
+    if not args.skip_browser:
+        log("browser (JupyterLab in Chromium):")
+        from bench.browser import bench_browser
+
+        res["browser"] = bench_browser(args.browser_changes, log)
+    if not args.skip_class:
+        log("classes on a real JupyterHub:")
+        from bench.classroom import BEFORE, bench_classes
+
+        sizes = tuple(int(x) for x in args.class_sizes.split(",") if x.strip())
+        res["classes"] = {"lesson": args.class_lesson, "rows": bench_classes(sizes, args.class_lesson, log),
+                          "before_figure_fix": BEFORE}
     if not args.skip_suite:
         log("test suite (python -m pytest -q) ...")
         res["suite"] = bench_suite()

@@ -66,15 +66,35 @@ def _user(i) -> str:
 # --------------------------------------------------------------------------------------------
 CHANNELS = {
     # cpm usd, frequency range, response rate per impression (clicks, URL visits, QR scans),
-    # conversions per impression, aided recall range %, budget range usd, in-target share range
-    "tv": (28.0, (4, 9), 0.00012, 0.00007, (18, 35), (300_000, 1_500_000), (0.22, 0.32)),
-    "radio": (12.0, (5, 10), 0.00010, 0.00005, (8, 18), (60_000, 250_000), (0.28, 0.40)),
-    "print": (18.0, (1.8, 3), 0.00030, 0.00009, (10, 20), (50_000, 200_000), (0.30, 0.42)),
-    "outdoor": (7.0, (6, 14), 0.00006, 0.00003, (6, 14), (80_000, 300_000), (0.20, 0.30)),
-    "display": (3.5, (3, 7), 0.00070, 0.00005, (2, 6), (30_000, 150_000), (0.45, 0.58)),
-    "search": (45.0, (1.1, 1.6), 0.03000, 0.00350, (3, 8), (40_000, 200_000), (0.40, 0.55)),
+    # conversions per impression, aided recall range %, budget range usd
+    "tv": (28.0, (4, 9), 0.00012, 0.00007, (18, 35), (300_000, 1_500_000)),
+    "radio": (12.0, (5, 10), 0.00010, 0.00005, (8, 18), (60_000, 250_000)),
+    "print": (18.0, (1.8, 3), 0.00030, 0.00009, (10, 20), (50_000, 200_000)),
+    "outdoor": (7.0, (6, 14), 0.00006, 0.00003, (6, 14), (80_000, 300_000)),
+    "display": (3.5, (3, 7), 0.00070, 0.00005, (2, 6), (30_000, 150_000)),
+    "search": (45.0, (1.1, 1.6), 0.03000, 0.00350, (3, 8), (40_000, 200_000)),
 }
+# BUILT IN (lesson 01), delivery. A media buy cannot show an ad only to the people in a brief:
+# it can only tilt where the ads land. Each campaign multiplies the ODDS that an impression lands
+# on the brief's age x income cells by a factor drawn from its channel's range (1 = no better
+# than chance; broadcast hardly tilts, programmatic display most), and the odds that it lands in
+# the brief's region (when the brief names one) by GEO_TARGETING_ODDS: media place an ad far more
+# precisely by place than by age or income. So the share of impressions on target depends on how
+# large a slice of the population the target is, and on the channel.
+TARGETING_ODDS = {"tv": (1.2, 1.6), "radio": (1.3, 1.8), "print": (1.5, 2.2),
+                  "outdoor": (1.0, 1.2), "display": (2.0, 3.0), "search": (1.4, 2.0)}
+GEO_TARGETING_ODDS = 30.0
 THEMES = ["price_promo", "quality_origin", "convenience", "sustainability", "ritual_moments"]
+# BUILT IN (lesson 01): each theme multiplies a campaign's conversions per impression.
+THEME_LIFT = {"price_promo": 1.25, "quality_origin": 0.95, "convenience": 1.05,
+              "sustainability": 0.9, "ritual_moments": 0.95}
+# BUILT IN (lesson 01): people inside a brief's target buy this much more often per impression
+# than people outside it (a cell's own propensity aside).
+IN_TARGET_LIFT = 1.15
+# Audience age profile of each channel, per age band away from the middle (broadcast older,
+# digital younger): the impressions outside the target lean this way.
+CHANNEL_AGE_SKEW = {"tv": 0.12, "radio": 0.08, "print": 0.15, "outdoor": 0.0,
+                    "display": -0.15, "search": -0.1}
 THEME_WORDS = {
     "price_promo": ["Big Saving", "Half Price Week", "Bean Bonanza", "Coupon Days"],
     "quality_origin": ["From the Farm", "Roasted Right", "Origin Stories", "The Craft"],
@@ -106,45 +126,47 @@ def build_campaigns() -> tuple[pd.DataFrame, pd.DataFrame]:
     cell_propensity = np.exp(rng.normal(0, 0.18, len(cells)))
     age_idx = cells["age_band"].map({a: i for i, a in enumerate(AGE_BANDS)}).to_numpy()
 
-    camp_rows, res_rows = [], []
+    # Every campaign-level number is drawn first, so that how impressions spread over the cells
+    # (drawn after, from the same stream) can change without changing the campaigns themselves.
+    plan = []
     for i in range(n):
-        ch = channel[i]
-        cpm, fr, ctr, cvr, rec, bud, tshare = CHANNELS[ch]
+        cpm, fr, ctr, cvr, rec, bud = CHANNELS[channel[i]]
         spend = float(np.round(rng.uniform(*bud), -2))
-        cpm_i = cpm * np.exp(rng.normal(0, 0.12))
-        impressions = int(spend / cpm_i * 1000)
-        freq = float(rng.uniform(*fr))
-        in_t = ((cells["age_band"] == t_age[i]) & (cells["income_band"] == t_inc[i])
-                & ((cells["region"] == t_reg[i]) | (t_reg[i] == "all"))).to_numpy()
-        # broadcast media skew older, digital younger
-        skew = {"tv": 0.12, "radio": 0.08, "print": 0.15, "outdoor": 0.0,
-                "display": -0.15, "search": -0.1}[ch]
-        w_out = pop * np.exp(skew * (age_idx - 2.5)) * ~in_t
-        w_in = pop * in_t
-        share_in = rng.uniform(*tshare)
-        shares = share_in * w_in / w_in.sum() + (1 - share_in) * w_out / w_out.sum()
-        imp_cells = rng.multinomial(impressions, shares)
-        theme_lift = {"price_promo": 1.25, "quality_origin": 0.95, "convenience": 1.05,
-                      "sustainability": 0.9, "ritual_moments": 0.95}[theme[i]]
-        ctr_i = ctr * np.exp(rng.normal(0, 0.15))
-        cvr_i = cvr * theme_lift * np.exp(rng.normal(0, 0.2))
-        lift = cell_propensity * np.where(in_t, 1.15, 1.0)
-        clicks = rng.binomial(imp_cells, np.clip(ctr_i * lift, 0, 1))
-        conv = rng.binomial(imp_cells, np.clip(cvr_i * lift, 0, 1))
+        plan.append(dict(
+            spend=spend, impressions=int(spend / (cpm * np.exp(rng.normal(0, 0.12))) * 1000),
+            freq=float(rng.uniform(*fr)), odds=float(rng.uniform(*TARGETING_ODDS[channel[i]])),
+            ctr=ctr * np.exp(rng.normal(0, 0.15)),
+            cvr=cvr * THEME_LIFT[theme[i]] * np.exp(rng.normal(0, 0.2)),
+            word=str(rng.choice(THEME_WORDS[theme[i]])), recall=round(float(rng.uniform(*rec)), 1)))
+
+    camp_rows, res_rows = [], []
+    for i, p in enumerate(plan):
+        ch = channel[i]
+        in_demo = ((cells["age_band"] == t_age[i]) & (cells["income_band"] == t_inc[i])).to_numpy()
+        in_region = (cells["region"] == t_reg[i]).to_numpy()  # all False for a national brief
+        in_t = in_demo & (in_region | (t_reg[i] == "all"))
+        # the channel's audience leans older (broadcast) or younger (digital); the buy tilts the
+        # odds towards the brief's age x income cells and, if it names one, its region
+        weight = (pop * np.exp(CHANNEL_AGE_SKEW[ch] * (age_idx - 2.5))
+                  * np.where(in_demo, p["odds"], 1.0)
+                  * np.where(in_region, GEO_TARGETING_ODDS, 1.0))
+        imp_cells = rng.multinomial(p["impressions"], weight / weight.sum())
+        lift = cell_propensity * np.where(in_t, IN_TARGET_LIFT, 1.0)
+        clicks = rng.binomial(imp_cells, np.clip(p["ctr"] * lift, 0, 1))
+        conv = rng.binomial(imp_cells, np.clip(p["cvr"] * lift, 0, 1))
         cid = f"C{i + 1:02d}"
-        name = f"{rng.choice(THEME_WORDS[theme[i]])} {years[i]} ({ch})"
+        reach = int(imp_cells.sum() / p["freq"])
         camp_rows.append(dict(
-            campaign_id=cid, name=name, year=int(years[i]), channel=ch,
-            target_age_band=t_age[i], target_income_band=t_inc[i], target_region=t_reg[i],
-            message_theme=theme[i], spend_usd=spend, impressions=int(imp_cells.sum()),
-            reach=int(imp_cells.sum() / freq), frequency=round(imp_cells.sum()
-                                                                / int(imp_cells.sum() / freq), 2),
-            clicks=int(clicks.sum()), conversions=int(conv.sum()),
-            recall_pct=round(float(rng.uniform(*rec)), 1)))
+            campaign_id=cid, name=f"{p['word']} {years[i]} ({ch})", year=int(years[i]),
+            channel=ch, target_age_band=t_age[i], target_income_band=t_inc[i],
+            target_region=t_reg[i], message_theme=theme[i], spend_usd=p["spend"],
+            impressions=int(imp_cells.sum()), reach=reach,
+            frequency=round(imp_cells.sum() / reach, 2), clicks=int(clicks.sum()),
+            conversions=int(conv.sum()), recall_pct=p["recall"]))
         res_rows.append(pd.DataFrame(dict(
             campaign_id=cid, age_band=cells["age_band"], income_band=cells["income_band"],
-            region=cells["region"], in_target=in_t, impressions=imp_cells, clicks=clicks,
-            conversions=conv)))
+            region=cells["region"], in_target=in_t, population_share=np.round(pop, 6),
+            impressions=imp_cells, clicks=clicks, conversions=conv)))
     return pd.DataFrame(camp_rows), pd.concat(res_rows, ignore_index=True)
 
 
@@ -153,8 +175,13 @@ def build_campaigns() -> tuple[pd.DataFrame, pd.DataFrame]:
 # --------------------------------------------------------------------------------------------
 NEEDS = ["need_price", "need_quality", "need_convenience", "need_sustainability",
          "need_community", "need_novelty"]
-# latent need groups (never shipped): bargain seekers, connoisseurs, rushed commuters,
-# conscious buyers, ritual & social drinkers
+#: Respondents in the survey.
+SURVEY_RESPONDENTS = 5000
+#: The five latent need groups the survey is built from (never shipped), in this order: bargain
+#: seekers, connoisseurs, rushed commuters, conscious buyers, ritual & social drinkers. Each row is
+#: a group's mean score (0-10) on the six NEEDS: k-means "finding" five clusters finds these.
+GROUP_NAMES = ["bargain seekers", "connoisseurs", "rushed commuters", "conscious buyers",
+               "ritual & social drinkers"]
 GROUP_CENTRES = np.array([
     [8.6, 4.0, 6.0, 2.8, 3.5, 3.0],
     [2.8, 9.0, 3.5, 5.5, 4.0, 8.2],
@@ -162,27 +189,58 @@ GROUP_CENTRES = np.array([
     [4.0, 6.5, 4.2, 9.0, 6.0, 5.0],
     [5.0, 5.2, 3.8, 4.8, 8.8, 3.2],
 ])
+#: Each group's share of respondents before the demographic tilts below.
+GROUP_SHARES = np.array([0.22, 0.18, 0.22, 0.17, 0.21])
+#: Demographic tilts of group membership (log-odds per income or age step): bargain seekers are
+#: more common at low income, connoisseurs at high income, commuters at working ages, ritual
+#: drinkers at older ages. Income bands are numbered 0 (low) to 3 (high), age bands 0 (18-24) to
+#: 5 (65+).
+INCOME_TILT_BARGAIN = 0.22
+INCOME_TILT_CONNOISSEUR = 0.15
+AGE_TILT_COMMUTER = 0.10
+AGE_TILT_RITUAL = 0.08
+#: Personal scale use (some people answer higher overall) and answer noise, in score points.
+SCALE_USE_SD = 0.35
+ANSWER_NOISE_SD = 1.05
+#: usual_brand is drawn with these shares, independently of everything else (group, demographics).
+BRANDS = ["copperpot", "beanhouse", "store_brand", "other"]
+BRAND_SHARES = np.array([0.24, 0.21, 0.30, 0.25])
+#: Mean cups per week (Poisson): rushed commuters drink more than every other group.
+CUPS_COMMUTER = 12
+CUPS_OTHER = 9
+#: top_need when several needs share a respondent's highest score: the respondent picks one of the
+#: tied needs, uniformly at random (a simulated "which one matters most?" follow-up question).
+TOP_NEED_TIES = "uniform among the tied needs"
+
+
+def _top_needs(scores: np.ndarray, rng: np.random.Generator) -> list[str]:
+    """Each row's highest-scored need; a tie is broken uniformly at random (TOP_NEED_TIES)."""
+    top = scores == scores.max(1, keepdims=True)
+    tied = top.sum(1)
+    pick = np.floor(rng.random(len(scores)) * tied).astype(int)  # which of the tied needs
+    choice = (top.cumsum(1) > pick[:, None]).argmax(1)
+    return [NEEDS[j].removeprefix("need_") for j in choice]
 
 
 def build_survey(return_groups: bool = False):
     rng = _rng(2)
-    n = 5000
+    n = SURVEY_RESPONDENTS
     age = rng.choice(6, n, p=AGE_SHARE)
     inc = rng.choice(4, n, p=INCOME_SHARE)
     reg = rng.choice(5, n, p=REGION_SHARE)
-    # groups cut across demographics: only mild tilts by age and income
-    base = np.log(np.array([0.22, 0.18, 0.22, 0.17, 0.21]))
+    # group membership tilts only mildly with age and income (the settings above)
+    base = np.log(GROUP_SHARES)
     tilt = np.zeros((n, 5))
-    tilt[:, 0] += 0.22 * (1.5 - inc)              # bargain seekers a little more in low income
-    tilt[:, 1] += 0.15 * (inc - 1.5)              # connoisseurs a little more in high income
-    tilt[:, 2] += 0.10 * (2.5 - np.abs(age - 2))  # commuters: working ages
-    tilt[:, 4] += 0.08 * (age - 2.5)              # ritual drinkers a little older
+    tilt[:, 0] += INCOME_TILT_BARGAIN * (1.5 - inc)             # bargain seekers: low income
+    tilt[:, 1] += INCOME_TILT_CONNOISSEUR * (inc - 1.5)         # connoisseurs: high income
+    tilt[:, 2] += AGE_TILT_COMMUTER * (2.5 - np.abs(age - 2))   # commuters: working ages
+    tilt[:, 4] += AGE_TILT_RITUAL * (age - 2.5)                 # ritual drinkers: older
     logits = base + tilt
     p = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
     u = rng.random(n)[:, None]
     group = (u > np.cumsum(p, 1)).sum(1)
-    person = rng.normal(0, 0.35, (n, 1))  # scale use: some people answer higher overall
-    scores = GROUP_CENTRES[group] + person + rng.normal(0, 1.05, (n, 6))
+    person = rng.normal(0, SCALE_USE_SD, (n, 1))  # scale use: some people answer higher overall
+    scores = GROUP_CENTRES[group] + person + rng.normal(0, ANSWER_NOISE_SD, (n, 6))
     scores = np.clip(np.rint(scores), 0, 10).astype(int)
     df = pd.DataFrame({"respondent_id": [f"S{i + 1:05d}" for i in range(n)],
                        "age_band": np.asarray(AGE_BANDS)[age],
@@ -190,43 +248,103 @@ def build_survey(return_groups: bool = False):
                        "region": np.asarray(REGIONS)[reg]})
     for j, col in enumerate(NEEDS):
         df[col] = scores[:, j]
-    df["top_need"] = [NEEDS[j].removeprefix("need_") for j in scores.argmax(1)]
+    df["top_need"] = ""  # filled last (its tie-break draws come after every other column's)
     # Ehrenberg-Bass: buyers of competing brands look alike in profile
-    brand_p = np.array([0.24, 0.21, 0.30, 0.25])
-    df["usual_brand"] = _pick(rng, ["copperpot", "beanhouse", "store_brand", "other"], n,
-                              p=brand_p)
-    df["cups_per_week"] = np.clip(rng.poisson(np.where(group == 2, 12, 9)), 0, 60)
+    df["usual_brand"] = _pick(rng, BRANDS, n, p=BRAND_SHARES)
+    df["cups_per_week"] = np.clip(rng.poisson(np.where(group == 2, CUPS_COMMUTER, CUPS_OTHER)), 0, 60)
+    df["top_need"] = _top_needs(scores, rng)
     return (df, group) if return_groups else df
 
 
 # --------------------------------------------------------------------------------------------
 # Lesson 03: exposure diary
 # --------------------------------------------------------------------------------------------
+# What the exposure panel builds in (lesson 03 names these settings; EVIDENCE.md 1). The functional
+# forms below are the generator's choices, not estimates from real people.
+EXPOSURE_PEOPLE = 300
+EXPOSURE_DAYS = 28
+#: median ad messages a person sees a day, and the spread between people (lognormal sigma)
+MESSAGES_MEDIAN = 330
+MESSAGES_PERSON_SPREAD = 0.45
+#: day-to-day spread of a person's messages (lognormal sigma)
+MESSAGES_DAY_SPREAD = 0.25
+#: weekend days bring this share of a weekday's messages
+WEEKEND_MESSAGE_FACTOR = 0.8
+#: a day's messages are clipped to this range: the panel knows nothing outside it
+MESSAGES_MIN = 20
+MESSAGES_MAX = 800
+#: each person's usual relevant share: Beta(a, b), mean about 0.29; plus this much daily noise (sd)
+RELEVANCE_BETA = (2.5, 6)
+RELEVANCE_DAY_SD = 0.06
+#: one extra repeat of the most repeated ad per this many messages seen (Poisson mean, at least
+#: MIN_EXTRA_REPEATS)
+MESSAGES_PER_EXTRA_REPEAT = 120
+MIN_EXTRA_REPEATS = 0.3
+#: attention capacity, in messages noticed a day: noticed = capacity x (1 - exp(-seen / capacity))
+#: (180 x (1 - exp(-360 / 180)) = 156 at 360 seen, before the relevance factor below; with the
+#: panel's typical relevance about 147, near Media Dynamics' (2014) 150-155 noticed of 360)
+ATTENTION_CAPACITY = 180
+#: day-to-day spread of the capacity (lognormal sigma)
+ATTENTION_CAPACITY_SPREAD = 0.1
+#: relevant messages are noticed more: x (ATTENTION_BASE + ATTENTION_RELEVANCE_GAIN x relevance)
+ATTENTION_BASE = 0.85
+ATTENTION_RELEVANCE_GAIN = 0.3
+#: next-day recall per message noticed, and how it grows with relevance (RECALL_RELEVANCE_BASE +
+#: relevance)
+RECALL_PER_NOTICED = 0.075
+RECALL_RELEVANCE_BASE = 0.4
+#: clutter: recall is multiplied by exp(-seen / RECALL_CLUTTER_SCALE), so it rises, peaks, falls
+RECALL_CLUTTER_SCALE = 420
+#: repetition helps recall up to this many showings of the top ad, and no further: recall x
+#: (RECALL_REPEAT_BASE + RECALL_REPEAT_GAIN x log(1 + min(repeats, limit)) / log(1 + limit))
+RECALL_REPEAT_LIMIT = 5
+RECALL_REPEAT_BASE = 0.6
+RECALL_REPEAT_GAIN = 0.6
+#: trust (0-10) = TRUST_BASE - TRUST_VOLUME_DROP x seen / MESSAGES_MAX
+#:                + TRUST_RELEVANCE_GAIN x (relevance - TRUST_RELEVANCE_CENTRE)
+#:                - TRUST_REPEAT_PENALTY x (repeats above TRUST_REPEAT_LIMIT) + person + noise
+TRUST_BASE = 6.4
+TRUST_VOLUME_DROP = 3.2
+TRUST_RELEVANCE_GAIN = 2.5
+TRUST_RELEVANCE_CENTRE = 0.3
+TRUST_REPEAT_PENALTY = 0.18
+TRUST_REPEAT_LIMIT = 4
+#: each person's own trust level (sd around TRUST_BASE, unrelated to their exposure) and daily noise
+TRUST_PERSON_SD = 0.9
+TRUST_DAY_SD = 0.6
+
+
 def build_exposure() -> pd.DataFrame:
     rng = _rng(3)
-    n_people, n_days = 300, 28
+    n_people, n_days = EXPOSURE_PEOPLE, EXPOSURE_DAYS
     days = pd.date_range("2025-02-03", periods=n_days, freq="D")
     pid = np.repeat(np.arange(n_people), n_days)
     day = np.tile(np.arange(n_days), n_people)
-    person_level = rng.lognormal(np.log(330), 0.45, n_people)
+    person_level = rng.lognormal(np.log(MESSAGES_MEDIAN), MESSAGES_PERSON_SPREAD, n_people)
     weekend = np.asarray(days.day_of_week >= 5)[day]
-    m = person_level[pid] * np.where(weekend, 0.8, 1.0) * rng.lognormal(0, 0.25, len(pid))
-    m = np.clip(np.rint(m), 20, 800).astype(int)
-    rel_person = rng.beta(2.5, 6, n_people)
-    relevance = np.clip(rel_person[pid] + rng.normal(0, 0.06, len(pid)), 0.01, 0.99)
-    repeats = 1 + rng.poisson(np.clip(m / 120, 0.3, None))
-    # attention capacity ~180 noticed a day: at 360 seen, about 155 noticed (Media Dynamics)
-    cap = 180 * rng.lognormal(0, 0.1, len(pid))
-    noticed_mean = cap * (1 - np.exp(-m / cap)) * (0.85 + 0.3 * relevance)
+    m = (person_level[pid] * np.where(weekend, WEEKEND_MESSAGE_FACTOR, 1.0)
+         * rng.lognormal(0, MESSAGES_DAY_SPREAD, len(pid)))
+    m = np.clip(np.rint(m), MESSAGES_MIN, MESSAGES_MAX).astype(int)
+    rel_person = rng.beta(*RELEVANCE_BETA, n_people)
+    relevance = np.clip(rel_person[pid] + rng.normal(0, RELEVANCE_DAY_SD, len(pid)), 0.01, 0.99)
+    repeats = 1 + rng.poisson(np.clip(m / MESSAGES_PER_EXTRA_REPEAT, MIN_EXTRA_REPEATS, None))
+    # attention saturates at the capacity (about 147 of 360 noticed: Media Dynamics says 150-155)
+    cap = ATTENTION_CAPACITY * rng.lognormal(0, ATTENTION_CAPACITY_SPREAD, len(pid))
+    noticed_mean = (cap * (1 - np.exp(-m / cap))
+                    * (ATTENTION_BASE + ATTENTION_RELEVANCE_GAIN * relevance))
     noticed = np.minimum(rng.poisson(noticed_mean), m)
     attention = np.round(100 * noticed / m, 1)
     # recall of brand messages next day: rises with what is noticed, falls with clutter
-    rep_gain = np.log1p(np.minimum(repeats, 5)) / np.log(6)
-    recall_mean = 0.075 * noticed * (0.4 + relevance) * np.exp(-m / 420) * (0.6 + 0.6 * rep_gain)
+    rep_gain = (np.log1p(np.minimum(repeats, RECALL_REPEAT_LIMIT))
+                / np.log(RECALL_REPEAT_LIMIT + 1))
+    recall_mean = (RECALL_PER_NOTICED * noticed * (RECALL_RELEVANCE_BASE + relevance)
+                   * np.exp(-m / RECALL_CLUTTER_SCALE) * (RECALL_REPEAT_BASE + RECALL_REPEAT_GAIN * rep_gain))
     recall = rng.poisson(recall_mean)
-    trust_person = rng.normal(0, 0.9, n_people)
-    trust = (6.4 - 3.2 * (m / 800) + 2.5 * (relevance - 0.3) - 0.18 * np.maximum(repeats - 4, 0)
-             + trust_person[pid] + rng.normal(0, 0.6, len(pid)))
+    trust_person = rng.normal(0, TRUST_PERSON_SD, n_people)
+    trust = (TRUST_BASE - TRUST_VOLUME_DROP * (m / MESSAGES_MAX)
+             + TRUST_RELEVANCE_GAIN * (relevance - TRUST_RELEVANCE_CENTRE)
+             - TRUST_REPEAT_PENALTY * np.maximum(repeats - TRUST_REPEAT_LIMIT, 0)
+             + trust_person[pid] + rng.normal(0, TRUST_DAY_SD, len(pid)))
     trust = np.round(np.clip(trust, 0, 10), 1)
     return pd.DataFrame({
         "person_id": [f"D{i + 1:03d}" for i in pid],
@@ -276,6 +394,12 @@ STYLE_MULT = {  # likes, comments, shares, clicks
     "behind_the_scenes": (1.1, 1.6, 1.1, 1.3),
 }
 FORMAT_MULT = {"text": 0.75, "image": 1.0, "video": 1.25, "carousel": 1.15, "link": 0.7}
+# the brand slowly learns to talk with people: the share of broadcasts falls linearly over the two
+# years, from BROADCAST_SHARE_START to BROADCAST_SHARE_START - BROADCAST_SHARE_DROP (68% -> 42%)
+BROADCAST_SHARE_START = 0.68
+BROADCAST_SHARE_DROP = 0.26
+# the mix of the conversational styles (question, reply, user_content, behind_the_scenes)
+CONVERSATIONAL_MIX = (0.3, 0.15, 0.27, 0.28)
 POST_TEXT = {
     "broadcast": [
         "New in: {blend}. Order {product} today.",
@@ -340,8 +464,8 @@ def build_posts() -> pd.DataFrame:
     n = len(df)
     frac = ((df["posted_at"] - start) / (end - start)).to_numpy()
     # the brand slowly learns to talk with people: fewer broadcasts in year two
-    p_broad = 0.68 - 0.26 * frac
-    other = np.array([0.3, 0.15, 0.27, 0.28])
+    p_broad = BROADCAST_SHARE_START - BROADCAST_SHARE_DROP * frac
+    other = np.array(CONVERSATIONAL_MIX)
     style = np.empty(n, dtype=object)
     fmt = np.empty(n, dtype=object)
     followers = np.empty(n, dtype=np.int64)
@@ -561,7 +685,14 @@ CRISIS_TEMPLATES = [
 MENTION_TAILS = ["", "", "", " #coffee", " #morningcoffee", " #copperpot", " #espresso",
                  " @CopperpotCoffee", " (north district)", " (harbour side)", " #flatwhite"]
 MENTION_HEADS = ["Hey @CopperpotCoffee, ", "So, ", "Update: ", "PSA: ", "Me today: "]
+# The crisis is BUILT IN (lesson 05 says so): an app outage that starts on CRISIS_START with about
+# CRISIS_FIRST_DAY extra mentions, grows by a factor exp(CRISIS_GROWTH) a day for
+# CRISIS_GROWTH_DAYS days, then decays by exp(-CRISIS_DECAY) a day. All of it is about the app.
 CRISIS_START = pd.Timestamp("2025-03-10")
+CRISIS_FIRST_DAY = 3
+CRISIS_GROWTH = 0.85
+CRISIS_GROWTH_DAYS = 5
+CRISIS_DECAY = 0.35
 MENTION_PLATFORMS = ["x", "facebook", "instagram", "tiktok", "reviews", "forums"]
 
 
@@ -576,8 +707,10 @@ def build_mentions() -> pd.DataFrame:
     d_since = (days - CRISIS_START).days.to_numpy()
     # starts with a handful of complaints, grows for five days, decays over two weeks
     crisis = np.where(d_since < 0, 0,
-                      np.where(d_since <= 5, 3 * np.exp(0.85 * d_since),
-                               3 * np.exp(0.85 * 5) * np.exp(-0.35 * (d_since - 5))))
+                      np.where(d_since <= CRISIS_GROWTH_DAYS,
+                               CRISIS_FIRST_DAY * np.exp(CRISIS_GROWTH * d_since),
+                               CRISIS_FIRST_DAY * np.exp(CRISIS_GROWTH * CRISIS_GROWTH_DAYS)
+                               * np.exp(-CRISIS_DECAY * (d_since - CRISIS_GROWTH_DAYS))))
     crisis = rng.poisson(crisis)
     topics = list(MENTION_TEMPLATES)
     topic_p = [0.28, 0.16, 0.2, 0.14, 0.1, 0.12]

@@ -114,8 +114,14 @@ def test_percentiles_budgets_and_report():
                {"factor": 1, "controls": 2, "build_ms": 1.0, "p50_ms": 1.0, "p95_ms": 2.0,
                 "budget_ms": 50.0, "met": True, "errors": []}]}],
            "datasets": [{"dataset": "posts", "rows": 10, "columns": 2, "memory_mb": 0.1, "cold_ms": 3.0}],
-           "suite": None}
+           "suite": None,
+           "grader": {"sandbox": "bubblewrap", "sandbox_reason": "", "budget_ratio": 1.5,
+                      "now_s_per_notebook": 1.2, "before_s_per_notebook": 2.0,
+                      "notebooks": [{"notebook": "solutions/00-a.ipynb", "now_s": 1.2, "first_s": 3.0,
+                                     "before_s": 2.0, "ratio": 0.6, "met": True, "errors": []}]}}
     md = bench.render_markdown(res)
+    assert "| solutions/00-a.ipynb | 1.20 | 3.00 | 2.00 | 0.60 | met |" in md
+    assert any(line.startswith("grader: 1.20 s per notebook") for line in bench.headline(res))
     assert "| lessons/00-a.ipynb | 6.00 | 3.00 | 5.00 | **MISSED** | 1.50 | 4.50 | – | 120 | met |" in md
     assert "| a.b | 1× | 2 |" in md and "--skip-suite" in md
     assert any("lessons/00-a.ipynb" in line for line in bench.headline(res))

@@ -143,12 +143,12 @@ def check_output(notebook: dict, qid: str) -> str:
 EX00 = ROOT / "exercises" / "00-start-here.ipynb"
 
 
-SUMMER = 'summer = posts_between(posts, "2025-07-01", "2025-10-01")'
+SLICE = 'first_half = posts_between(posts, "2025-01-01", "2025-07-01")'
 
 
 def test_exercise_00_wrong_answer_gets_targeted_feedback_in_the_notebook():
-    notebook = answered(answered(EX00, "summer", SUMMER), "q2",
-                        'question_per_1000 = style_summary(summer).loc["question", "per_post"]')
+    notebook = answered(answered(EX00, "first_half", SLICE), "q2",
+                        'question_per_1000 = style_summary(first_half).loc["question", "per_post"]')
     ran = execute(notebook, cwd=EX00.parent, mode="friendly")
     out = check_output(ran, "q2")
     assert "\u2718 Not yet" in out and "likes per post, not per 1,000 followers" in out
@@ -156,8 +156,8 @@ def test_exercise_00_wrong_answer_gets_targeted_feedback_in_the_notebook():
 
 
 def test_exercise_00_right_answer_is_correct_in_the_notebook():
-    notebook = answered(answered(EX00, "summer", SUMMER), "q3",
-                        'tiktok_share = platform_mix(summer).loc["question", "tiktok"]')
+    notebook = answered(answered(EX00, "first_half", SLICE), "q3",
+                        'tiktok_share = platform_mix(first_half).loc["question", "tiktok"]')
     ran = execute(notebook, cwd=EX00.parent, mode="friendly")
     assert "\u2714 Correct" in check_output(ran, "q3")
 

@@ -566,12 +566,11 @@ def test_guess_view_records_the_guess_and_reveals_the_answer(own_progress, inter
     button.click()
     text = _summary(box).value
     assert f"wrote {100 * actual:.0f}%" in text and "You guessed 20%" in text and "too low" in text
-    saved = progress.load_predictions("07")["top1_share"]
-    assert saved["first_guess"] == 20 and saved["actual"] == pytest.approx(actual)
+    assert progress.load_prediction("07", "top1_share") == {"first": "20%", "latest": "20%", "changes": 0}
     slider.value = 33
     button.click()
-    saved = progress.load_predictions("07")["top1_share"]
-    assert saved["first_guess"] == 20 and saved["guess"] == 33 and saved["reveals"] == 2
+    saved = progress.load_prediction("07", "top1_share")
+    assert saved["first"] == "20%" and saved["latest"] == "33%" and saved["changes"] == 1
     assert "(close)" in _summary(box).value
 
 

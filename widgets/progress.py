@@ -113,31 +113,27 @@ def record_event(lesson: str, qid: str, event: str, path: Path | None = None) ->
     return update(change, path)
 
 
-def record_prediction(lesson: str, key: str, guess: float, actual: float | None = None,
-                      path: Path | None = None) -> str | None:
-    """Record a learner's prediction (a "play first" guess) and, once revealed, the answer.
+def record_prediction(lesson: str, key: str, value: str, path: Path | None = None) -> str | None:
+    """Record a play-first prediction (not graded): the first one is kept, the latest is updated.
 
-    The first guess is kept as ``first_guess``; ``guess`` and ``actual`` are the latest. Never
-    raises: returns None, or a sentence saying why it was not saved.
+    Stored under ``predictions[lesson][key]`` as ``{"first": ..., "latest": ..., "changes": n}``.
     """
 
     def change(data: dict[str, Any]) -> None:
         entry = data.setdefault("predictions", {}).setdefault(lesson, {}).setdefault(key, {})
-        entry.setdefault("first_guess", guess)
-        entry["guess"] = guess
-        if actual is not None:
-            entry["actual"] = actual
-        entry["reveals"] = int(entry.get("reveals", 0)) + 1
+        entry.setdefault("first", value)
+        entry["latest"] = value
+        entry["changes"] = int(entry.get("changes", -1)) + 1
 
     return update(change, path)
 
 
-def load_predictions(lesson: str, path: Path | None = None) -> dict[str, Any]:
-    """The stored predictions of ``lesson`` (key -> first_guess, guess, actual, reveals), or {}."""
+def load_prediction(lesson: str, key: str, path: Path | None = None) -> dict[str, Any]:
+    """A stored prediction (see :func:`record_prediction`), or an empty dict."""
     data, _ = read(path)
     stored = data.get("predictions", {})
-    found = stored.get(lesson, {}) if isinstance(stored, dict) else {}
-    return dict(found) if isinstance(found, dict) else {}
+    entry = stored.get(lesson, {}).get(key) if isinstance(stored, dict) else None
+    return dict(entry) if isinstance(entry, dict) else {}
 
 
 def save_self_assessment(answers: dict[str, Any], path: Path | None = None) -> str | None:

@@ -9,7 +9,8 @@ left in three pairs), so "always move right" is not "always pick conversation".
 
 Stored answers (``widgets.progress.save_self_assessment``) are **positions**: -2 (message) .. +2
 (conversation), by statement key, whatever side the statement was shown on. Lesson 09 shows them
-again. Keys of an older set of statements are ignored, never misread as answers to these.
+again. Answers saved for an older set or wording of the statements are ignored, never misread as
+answers to these.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-#: Bumped when the statements change meaning; stored with the answers.
-VERSION = 2
+#: Bumped when the statements change meaning; stored with the answers. A saved record of another
+#: version is ignored (:func:`answers_from_record`): an answer to one wording is never shown as an
+#: answer to another. Version 3 made three conversation statements as strong as their message
+#: pair (no "not only", "help shape" or "treat them as people").
+VERSION = 3
 SCALE_MIN, SCALE_MAX = -2, 2
 
 
@@ -54,8 +58,8 @@ STATEMENTS: tuple[Statement, ...] = (
     Statement("reach", "how brands grow", "03",
               "Brands grow mainly by reaching as many buyers of the category as possible, again "
               "and again.",
-              "Brands grow mainly by getting people to respond, talk and take part, not only by "
-              "being seen.", True),
+              "Brands grow mainly by getting people to respond, talk and take part, more than by "
+              "being seen often.", True),
     Statement("replying", "answering people", "06",
               "Answering comments one by one costs more staff time than it returns; better content "
               "serves everyone.",
@@ -64,11 +68,12 @@ STATEMENTS: tuple[Statement, ...] = (
     Statement("cocreation", "who shapes the brand", "07",
               "A brand is best shaped by the company's own experts; customers' ideas are input, "
               "not direction.",
-              "Customers' ideas and content should help shape the brand's products and voice.",
-              True),
+              "Customers' ideas and content should give the brand its direction, in what it makes "
+              "and how it speaks, not just be input for its experts.", True),
     Statement("relationship", "what customers want", "04",
               "Most customers do not want a relationship with a brand; they want buying to be easy.",
-              "Customers reward brands that treat them as people in a two-way relationship.", False),
+              "Many customers want a two-way relationship with the brands they buy, and reward the "
+              "brands that offer one.", False),
 )
 
 _BY_KEY = {s.key: s for s in STATEMENTS}
@@ -174,7 +179,8 @@ def record(answers: Mapping[str, int]) -> dict[str, Any]:
 
 def answers_from_record(saved: Any) -> dict[str, int]:
     """The positions in a saved record (``widgets.progress.load_self_assessment()``) that belong
-    to the current statements; ``{}`` when nothing usable was saved."""
-    if not isinstance(saved, Mapping):
+    to the current statements; ``{}`` when nothing usable was saved, or when the record was saved
+    for another version of the statements (their wording differed)."""
+    if not isinstance(saved, Mapping) or saved.get("version") != VERSION:
         return {}
     return clean_answers(saved.get("answers"))

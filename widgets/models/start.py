@@ -5,8 +5,9 @@ Which post style "gets more likes" depends on how you count:
 * **per post** (raw): the mean number of likes a post of that style got. It answers "where did
   the likes come from?", and it rewards a style posted where audiences are big or generous;
 * **per 1,000 followers**: each post's likes divided by the followers the account had when it was
-  posted, times 1,000, then averaged over the posts. It answers "how much response per person who
-  could see it?", so accounts of different sizes can be compared;
+  posted, times 1,000, then averaged over the posts. It answers "how much response for the size of
+  the account?", so accounts of different sizes can be compared. Followers are not the people who
+  saw a post (that is ``reach``, and on TikTok most viewers do not follow the account);
 * **within one platform**: either measure, for posts on the same platform only. It answers "does
   the style matter, other things equal?", because platforms differ far more than styles do.
 
@@ -221,3 +222,51 @@ def pooling_reverses(posts: pd.DataFrame, column: str = "likes", measure: str = 
     pooled = leader(style_summary(posts, column, styles), measure)
     within = majority_leader(posts, column, measure, styles)
     return pooled is not None and within is not None and pooled != within
+
+
+def standardised(posts: pd.DataFrame, column: str = "likes", measure: str = "per_1000_followers",
+                 styles: Sequence[str] = COMPARED, mix_of: str | None = None) -> pd.Series:
+    """Each style's mean ``measure`` had its posts been spread over the platforms like the posts
+    of style ``mix_of`` (default: the first style): the style's mean on each platform, weighted
+    by one common platform mix (direct standardisation). Only platforms where every listed style
+    has a post count; their weights are rescaled to sum to 1. ``nan`` if there is no such platform.
+
+    Where the pooled means and these disagree, the pooled difference is the platform mix."""
+    if measure not in MEASURES:
+        raise SliceError(f"measure {measure!r} is not one of: {', '.join(MEASURES)}")
+    styles = _styles(posts, styles)
+    mix_of = styles[0] if mix_of is None else str(mix_of)
+    if mix_of not in styles:
+        raise SliceError(f"mix_of {mix_of!r} is not one of the compared styles: {', '.join(styles)}")
+    table = by_platform(posts, column, styles)
+    means = table[measure].unstack("style").reindex(columns=styles)
+    counts = table["posts"].unstack("style").reindex(columns=styles)
+    shared = counts.index[(counts > 0).all(axis=1)]
+    weights = counts.loc[shared, mix_of].astype(float)
+    if weights.sum() == 0:
+        return pd.Series(np.nan, index=pd.Index(styles, name="style"), name=measure)
+    weights = weights / weights.sum()
+    out = means.loc[shared].mul(weights, axis=0).sum(axis=0)
+    out.index.name, out.name = "style", measure
+    return out
+
+
+def pooled_lead_is_mix(posts: pd.DataFrame, column: str = "likes", measure: str = "per_1000_followers",
+                       styles: Sequence[str] = COMPARED) -> bool:
+    """True when the pooled answer is the platform mix and nothing else (Simpson's paradox):
+
+    * the style that leads with every platform pooled is not the one that leads on **every**
+      platform where every style has a post (at least two such platforms), and
+    * weighted to a common platform mix (each style's mix in turn, :func:`standardised`), the
+      platforms' leader leads too.
+    """
+    pooled = leader(style_summary(posts, column, styles), measure)
+    leaders = platform_leaders(posts, column, measure, styles)
+    if pooled is None or len(leaders) < 2 or leaders.nunique() != 1:
+        return False
+    within = str(leaders.iloc[0])
+    if within == pooled:
+        return False
+    styles = _styles(posts, styles)
+    return all(str(standardised(posts, column, measure, styles, mix_of=s).idxmax()) == within
+               for s in styles)

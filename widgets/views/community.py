@@ -136,7 +136,7 @@ def top_share_guess(interactions: pd.DataFrame | None = None) -> w.Box:
             note.value = "Nothing to reveal: these replies have no member who wrote one."
             return
         revealed["done"] = True
-        problem = progress.record_prediction(LESSON, PREDICTION, int(guess.value), float(share))
+        problem = progress.record_prediction(LESSON, PREDICTION, f"{int(guess.value)}%")
         note.value = ("\u2714 Your guess is saved in your progress file." if problem is None
                       else f"\u26a0 Not saved: {_escape(problem)}.")
         show()
