@@ -169,14 +169,18 @@ def test_bootstrap_difference_resamples_the_two_groups_independently():
 def test_ranking_orders_groups_with_intervals_and_handles_a_single_post():
     posts = canon(kind=["A", "A", "B", "B", "C"], comments=[1, 3, 0, 0, 5])
     r = m.ranking(posts, "conversation", "kind")
-    assert list(r.table.index) == ["C", "A", "B"]  # C: one post with 5 comments
-    assert r.table["posts"].tolist() == [1, 2, 2]
+    assert list(r.table.index) == ["A", "B", "C"]  # C: one post with 5 comments, after the ranked
+    assert r.table["posts"].tolist() == [2, 2, 1]
     assert r.single == ["C"] and math.isnan(r.table.at["C", "low"])
     assert r.leader == "A" and r.runner_up == "B"  # a single post ranks nothing
-    assert r.rank_of("B") == 3 and r.rank_of("Z") is None
+    assert r.rank_of("B") == 2 and r.rank_of("C") == 3 and r.rank_of("Z") is None
     assert r.overall == pytest.approx(9 / 5)
     assert r.lead is not None and r.lead_is_clear in (True, False)
     assert m.leaders(posts, "kind", ["conversation"]) == {"conversation": "A"}
+    # one group of two posts or more, and single posts: no definition has a leader
+    alone = canon(kind=["A", "A", "B", "C", "D"])
+    assert m.leaders(alone, "kind") == {}
+    assert m.ranking(alone, "conversation", "kind").runner_up is None
 
 
 def test_an_empty_selection_and_a_single_group():
@@ -199,7 +203,38 @@ def test_ratio_of_sums_weighs_widely_seen_posts_more(fb, page):
         "reach"].sum()
     assert m.ratio_of_sums(page.posts, "per_reach", "post type").to_dict() == pytest.approx(
         (100 * by).to_dict())
-    assert by["Status"] > by["Photo"]  # the lesson's claim: the top flips with the way of averaging
+
+
+def test_ratio_of_sums_gap_by_hand_and_on_the_real_page(page, fb):
+    # B: the post with reach 0 has no rate; the others give (5 + 13) / (50 + 400)
+    posts = canon(likes=[8, 16, 1, 4, 9])
+    gap, low, high = m.ratio_of_sums_gap(posts, "per_reach", "kind", "A", "B", n_boot=500, seed=3)
+    assert gap == pytest.approx(100 * (30 / 300 - 18 / 450))
+    # A's two posts both have rate 0.1; B's resamples give 0.1, 0.04 or 0.0325
+    assert 0 <= low < gap < high == pytest.approx(100 * (0.1 - 13 / 400))
+    assert all(math.isnan(v) for v in m.ratio_of_sums_gap(canon(), "per_reach", "kind", "A", "B"))
+    with pytest.raises(ValueError, match="count per post"):
+        m.ratio_of_sums_gap(posts, "conversation", "kind", "A", "B")
+    # an independent bootstrap of the same quantity, written out with pandas
+    known = fb.dropna(subset=["likes", "shares"])
+    rng = np.random.default_rng(0)
+    groups = {t: known[known["type"] == t] for t in ("Status", "Photo")}
+
+    def total_over_total(part: pd.DataFrame) -> float:
+        return (part["comments"] + part["likes"] + part["shares"]).sum() / part["reach"].sum()
+
+    gaps = []
+    for _ in range(1000):
+        draws = [g.iloc[rng.integers(0, len(g), len(g))] for g in groups.values()]
+        gaps.append(100 * (total_over_total(draws[0]) - total_over_total(draws[1])))
+    lo, hi = np.percentile(gaps, [2.5, 97.5])
+    gap, low, high = m.ratio_of_sums_gap(page.posts, "per_reach", "post type", "Status", "Photo")
+    by_hand = total_over_total(groups["Status"]) - total_over_total(groups["Photo"])
+    assert gap == pytest.approx(100 * by_hand)
+    assert low == pytest.approx(lo, abs=0.15) and high == pytest.approx(hi, abs=0.15)
+    # the lesson's claim: total over total, photos' lead per reach is gone (the gap includes 0)
+    assert low < 0 < high and abs(gap) < 0.05
+    assert m.ratio_of_sums_gap(page.posts, "per_impression", "post type", "Status", "Photo")[1] < 0
 
 
 def test_rank_table_and_pooled_and_within(synthetic):
@@ -252,6 +287,49 @@ def test_real_ranking_flips_between_definitions_and_the_video_lead_is_noise(page
     assert conversation.leader == "Video" and conversation.table.at["Video", "posts"] == 7
     assert conversation.lead_is_clear is False
     assert m.ranking(page.posts, "per_reach", "post type").lead_is_clear is True
+
+
+def test_within_a_content_category_photos_still_lead_and_videos_are_still_noise(page, fb):
+    """The lesson's stratified reading, recomputed with pandas (per-post rates, then means)."""
+    assert pd.crosstab(fb["type"], fb["category"]).loc["Video"].tolist() == [7, 0, 0]
+    assert pd.crosstab(fb["type"], fb["category"]).loc["Status", 2] == 38
+    rate = (fb["comments"] + fb["likes"] + fb["shares"]) / fb["reach"]
+    for category, label in [(2, "product"), (3, "inspiration")]:
+        part = fb["category"] == category
+        means = rate[part].groupby(fb["type"][part], observed=True).mean()
+        r = m.ranking(m.select(page.posts, "content category", label), "per_reach", "post type")
+        assert r.leader == "Photo" and r.runner_up == "Status" and r.lead_is_clear
+        assert r.table.at["Photo", "value"] == pytest.approx(means["Photo"])
+    action = m.ranking(m.select(page.posts, "content category", "action"), "conversation", "post type")
+    assert action.leader == "Video" and action.runner_up == "Photo" and action.lead_is_clear is False
+
+
+def test_paid_posts_reach_more_and_one_post_carries_the_per_post_gaps(page, fb):
+    posts = page.posts
+    paid, organic = (m.select(posts, "paid or organic", g) for g in ("paid", "organic"))
+    assert m.bootstrap_difference(paid["reach"], organic["reach"])[0] > 0
+    top = int(fb["comments"].idxmax())
+    assert (fb.at[top, "comments"], fb.at[top, "type"], bool(fb.at[top, "paid"])) == (372, "Photo", True)
+    assert fb.at[top, "comments"] / fb["comments"].sum() == pytest.approx(0.099, abs=0.001)
+
+    def gap(data: pd.DataFrame, key: str) -> tuple[float, float]:
+        values = m.group_values(data, key, "paid or organic")
+        return m.bootstrap_difference(values["paid"], values["organic"])
+
+    assert gap(posts, "per_reach")[0] < 0 < gap(posts, "per_reach")[1]
+    for key in ("applause", "per_follower"):  # clear of zero with the post, not without it
+        assert gap(posts, key)[0] > 0
+        low, high = gap(posts.drop(index=top), key)
+        assert low < 0 < high, key
+    assert gap(posts.drop(index=top), "conversation")[0] < 0
+
+
+def test_the_card_reading_of_engaged_users_holds(fb):
+    """datasets/README.md: engaged users is never below post consumers nor total interactions,
+    and engaged page likers never above engaged users."""
+    assert (fb["engaged_users"] >= fb["post_consumers"]).all()
+    assert (fb["engaged_users"] >= fb["total_interactions"]).all()
+    assert (fb["engaged_page_likers"] <= fb["engaged_users"]).all()
 
 
 # ----------------------------------------------------------------------------- figures
@@ -347,7 +425,8 @@ def test_grouping_data_and_filters_change_what_is_shown(widget):
     _control(widget, "Your prediction").value = "Photo"
     _control(widget, "Group by").value = "paid or organic"
     text = _summary(widget)
-    assert "The group not recorded is a single post" in text and "comes" not in text
+    assert "The group not recorded (2.84%) is a single post" in text and "comes" not in text
+    assert "organic (2.49%) leads, then paid (2.23%)." in text  # a single post never leads
     assert "Your prediction, Photo, was about the post types" in text
     _control(widget, "Your prediction").value = "Status"  # still changes what is shown
     assert "Your prediction, Status, was about the post types" in _summary(widget)
@@ -397,13 +476,15 @@ def test_bad_input_gives_plain_sentences():
     single = view.monologue_dialogue(tiny(kind=["A", "A", "B", "B", "C"]), groupings=["kind"],
                                      columns={"reach": "Reach"})
     _control(single, "Definition of engagement").value = "conversation"
-    assert "The group C is a single post: one post has no interval" in _summary(single)
+    assert "The group C (2.0) is a single post: one post has no interval" in _summary(single)
     empty = view.monologue_dialogue(tiny().iloc[:0], groupings=["kind"], columns={"reach": "Reach"})
     assert "there are no posts to compare" in _summary(empty)
     missing = view.monologue_dialogue(tiny(), groupings=["style"])
     assert "cannot show these posts" in _summary(missing) and "no column 'style'" in _summary(missing)
     no_groups = view.monologue_dialogue(tiny())
     assert "say which columns to group the posts by" in _summary(no_groups)
+    assert "give an export" in _summary(view.monologue_dialogue([1, 2]))
+    assert "give an export" in _summary(view.monologue_dialogue([]))
     no_counts = view.monologue_dialogue(pd.DataFrame({"kind": ["A"]}), groupings=["kind"])
     assert "none of the count columns" in _summary(no_counts)
     bad = view.monologue_dialogue(tiny(shares=[1, "many", 0, 1, 2]), groupings=["kind"])
@@ -531,3 +612,144 @@ def test_the_exercise_states_every_choice_it_checks():
         for key, reading in q.choices.items():
             assert f"**{key}**: {reading}" in text
     assert L.r1.prompt in text
+
+
+# ----------------------------------------------------------------------------- the learner's own export
+
+EXPORTS = ROOT / "tests" / "fixtures" / "exports"
+
+
+def _export(name: str, **kw):
+    from widgets.data import load_export
+
+    return load_export(EXPORTS / name, **kw)
+
+
+def _note(box) -> str:
+    html = [x for x in _walk(box) if "course-widget-note" in getattr(x, "_dom_classes", ())]
+    return re.sub(r"<[^>]+>", "", html[0].value).replace("&#x27;", "'") if html else ""
+
+
+def _every_control_changes_what_is_shown(box) -> list[str]:
+    """The test of tests/test_views.py, on a view built on an export: each control through its
+    options; returns the controls moved (every one must change the summary or the figure)."""
+    from tests.test_views import _current, _set, bench, shown, values_to_try
+
+    moved = []
+    for control in bench.find_controls(box):
+        for attr, value in values_to_try(control):
+            if _current(control, attr) == value:
+                continue
+            before = shown(box)
+            _set(control, attr, value)
+            assert shown(box) != before, f"{control.description} = {value!r} changed nothing"
+            moved.append(control.description)
+    return moved
+
+
+def test_an_export_becomes_posts_with_what_it_supports():
+    meta = m.export_post_set(_export("meta_facebook_content.csv"))
+    assert meta.label == "Your data: Meta Business Suite content export (Facebook), meta_facebook_content.csv"
+    assert meta.groupings == ["post type", "month posted"] and list(meta.filters) == ["all 6 posts"]
+    assert meta.metrics() == ["per_reach", "per_impression", "conversation", "amplification", "applause"]
+    one_sentence = re.compile(r"^[A-Z][^\n]*\.$")
+    assert one_sentence.match(meta.unavailable) and not re.search(r"[.;:] [A-Z]", meta.unavailable)
+    assert meta.unavailable.startswith("Not available")
+    assert "engagement per follower (no followers column" in meta.unavailable
+    assert "grouping by post style (no style column" in meta.unavailable
+    assert "grouping by platform (all the posts are from facebook)" in meta.unavailable
+    assert list(meta.posts["month posted"].cat.categories) == ["2025-01", "2025-02"]
+    linkedin = m.export_post_set(_export("linkedin_content.xls"))
+    assert "engagement per reach (no reach column: LinkedIn's content export has impressions but no reach" \
+        in linkedin.unavailable
+    assert linkedin.groupings == ["post type"] and "per_reach" not in linkedin.metrics()
+    assert linkedin.notes == ["1 count (likes) was negative in the export: read as not recorded."]
+    assert math.isnan(linkedin.posts.at[3, "likes"])  # the -1 like of the fixture
+    followers = m.export_post_set(_export("linkedin_content.xls", followers=1200))
+    assert "per_follower" in followers.metrics() and "follower" not in followers.unavailable
+    pooled = m.export_post_set([_export("meta_facebook_content.csv"), _export("meta_instagram_content.csv")])
+    assert pooled.groupings == ["post type", "platform", "month posted"]
+    assert list(pooled.filters) == ["all 11 posts", "facebook only (6)", "instagram only (5)"]
+    assert "grouping by platform" not in pooled.unavailable
+    youtube = m.export_post_set(_export("youtube_table_data.csv"))
+    assert youtube.metrics() == [] and youtube.unavailable.startswith("No definition of engagement")
+    assert "no likes column" in youtube.unavailable
+    with pytest.raises(m.MissingColumn, match="nothing to group these posts by.*no format column"):
+        m.export_post_set(_export("x_content.csv"))
+    course = m.export_post_set(load("posts"))  # the course's own posts columns: everything offered
+    assert course.unavailable == "" and course.metrics() == list(m.METRICS)
+    assert course.groupings == ["post type", "post style", "platform", "quarter posted"]
+    with pytest.raises(ValueError, match="give an export"):
+        m.export_post_set([3])
+
+
+def test_negative_counts_are_refused_or_read_as_not_recorded():
+    with pytest.raises(ValueError, match="negative"):
+        m.to_canonical(tiny(comments=[1, -3, 0, 0, 2]))
+    read = m.to_canonical(tiny(comments=[1, -3, 0, 0, 2]), negatives="missing")
+    assert math.isnan(read.at[1, "comments"]) and read.at[0, "comments"] == 1
+
+
+def test_the_widget_on_a_meta_business_suite_export():
+    box = view.monologue_dialogue(_export("meta_facebook_content.csv"))
+    assert "course-widget-monologue-dialogue" in box._dom_classes
+    assert not [x for x in _walk(box) if isinstance(x, w.ToggleButtons)]  # no prediction to make
+    assert _note(box).startswith("Not available with these posts: engagement per follower (no followers")
+    text = _summary(box)
+    assert text.startswith("Your data: Meta Business Suite content export (Facebook)")
+    assert "only video (3.63%) has two posts or more: nothing to rank it against" in text
+    assert "are single posts: one post has no interval, and ranks nothing" in text
+    moved = _every_control_changes_what_is_shown(box)
+    assert set(moved) == {"Group by", "Definition of engagement"}
+    _control(box, "Group by").value = "month posted"
+    assert "by month posted" in _summary(box)
+
+
+def test_the_widget_on_a_linkedin_export_and_its_path():
+    box = view.monologue_dialogue(_export("linkedin_content.xls"))
+    assert "engagement per reach (no reach column" in _note(box)
+    assert "1 count (likes) was negative in the export" in _note(box)
+    text = _summary(box)
+    assert "under engagement per impression, no group has two posts or more" in text
+    assert "Left out: 1 post (a count was not recorded)" in text
+    assert _control(box, "Definition of engagement").options == (
+        ("engagement per impression", "per_impression"), ("conversation rate", "conversation"),
+        ("amplification rate", "amplification"), ("applause rate", "applause"))
+    assert not [x for x in _walk(box) if getattr(x, "description", "") in ("Group by", "Posts")]
+    assert _every_control_changes_what_is_shown(box) == ["Definition of engagement"] * 3
+    by_path = view.monologue_dialogue(str(EXPORTS / "linkedin_content.xls"))
+    assert _summary(by_path) == _summary(view.monologue_dialogue(_export("linkedin_content.xls")))
+
+
+def test_the_widget_on_two_exports_pooled_compares_within_a_platform():
+    box = view.monologue_dialogue([_export("meta_facebook_content.csv"),
+                                   _export("meta_instagram_content.csv")])
+    assert "grouping by platform" not in _note(box) and "engagement per follower" in _note(box)
+    moved = _every_control_changes_what_is_shown(box)
+    assert set(moved) == {"Posts", "Group by", "Definition of engagement"}
+    _control(box, "Posts").value = "instagram only (5)"
+    assert "(instagram only (5))" in _summary(box)
+    frame_only = view.monologue_dialogue(_export("meta_facebook_content.csv").frame)
+    assert "Your data: your posts" in _summary(frame_only) and "no followers column" in _note(frame_only)
+
+
+def test_an_export_the_widget_cannot_use_gets_one_plain_sentence(tmp_path):
+    x = _summary(view.monologue_dialogue(_export("x_content.csv")))
+    assert x.startswith("This widget cannot show these posts: there is nothing to group these posts by")
+    assert "no format column" in x
+    youtube = _summary(view.monologue_dialogue(_export("youtube_table_data.csv")))
+    assert "No definition of engagement can be computed from these posts" in youtube
+    assert "no likes column: the table has no 'Likes' column" in youtube
+    missing = _summary(view.monologue_dialogue(tmp_path / "nothing.csv"))
+    assert "nothing.csv: there is no such file" in missing
+    (tmp_path / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    assert "does not recognise this file" in _summary(view.monologue_dialogue(tmp_path / "notes.csv"))
+
+
+def test_the_lesson_section_on_own_data_runs_only_with_a_file_in_my_data():
+    cells = read(ROOT / "lessons" / "04-monologue-to-dialogue.ipynb")["cells"]
+    texts = [source(c) for c in cells]
+    heading = next(i for i, t in enumerate(texts) if t.startswith("## With your own data (optional)"))
+    code = texts[heading + 1]
+    assert "MY_DATA_DIR.is_dir()" in code and "if mine:" in code
+    assert "monologue_dialogue(mine[0])" in code and not cells[heading + 1].get("outputs")

@@ -40,7 +40,11 @@ def ranking_title(r: Ranking, grouping: str) -> str:
         return f"{head}: no posts to compare"
     leader = r.leader
     value = m.show(float(r.table.at[leader, "value"]))
+    if r.runner_up is None and len(r.table) > 1 and not len(r.ranked):
+        return f"{head}:<br>every group is a single post here, nothing to rank"
     if r.runner_up is None:
+        if len(r.table) == 1:
+            return f"{head}:<br>only one group here, {leader} ({value}), nothing to rank"
         return f"{head}:<br>only {leader} has two or more posts here, nothing to rank it against"
     n = int(r.table.at[leader, "posts"])
     small = f" on {n} posts" if n < SMALL_GROUP else ""

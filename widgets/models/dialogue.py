@@ -40,7 +40,8 @@ __all__ = [
     "SMALL_GROUP", "Metric", "MissingColumn", "PostSet", "Ranking", "bootstrap_difference",
     "bootstrap_interval", "bootstrap_means", "course_posts", "group_values", "interaction_shares",
     "kaushik_rates", "leaders", "left_out", "mean_difference", "metric_values", "pooled_and_within",
-    "post_set", "rank_table", "ratio_of_sums", "ranking", "real_page", "require", "select", "to_canonical",
+    "export_post_set", "is_export", "post_set", "rank_table", "ratio_of_sums", "ratio_of_sums_gap",
+    "ranking", "real_page", "require", "select", "to_canonical",
 ]
 
 #: The count columns every posts table is mapped onto.
@@ -119,8 +120,10 @@ class MissingColumn(ValueError):
 # ----------------------------------------------------------------------------- canonical posts
 
 
-def _counts(values: pd.Series, source: str, canon: str) -> np.ndarray:
-    """A count column as floats (NaN: not recorded); text or negative counts raise ValueError."""
+def _counts(values: pd.Series, source: str, canon: str, negatives: str = "error") -> np.ndarray:
+    """A count column as floats (NaN: not recorded); text raises ValueError, and so does a
+    negative count unless ``negatives="missing"`` (a platform export may hold one: it is then
+    read as not recorded)."""
     if pd.api.types.is_bool_dtype(values):
         raise ValueError(f"column '{source}' (used as {canon}) holds True/False, not counts")
     num = pd.to_numeric(values, errors="coerce")
@@ -130,7 +133,9 @@ def _counts(values: pd.Series, source: str, canon: str) -> np.ndarray:
         raise ValueError(f"column '{source}' (used as {canon}), row {i + 1}: "
                          f"{values.iloc[i]!r} is not a number")
     out = num.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    if (out < 0).any():
+    if negatives == "missing":
+        out[out < 0] = np.nan
+    elif (out < 0).any():
         i = int(np.flatnonzero(out < 0)[0])
         raise ValueError(f"column '{source}' (used as {canon}), row {i + 1}: {out[i]:g} is "
                          "negative, but it counts something")
@@ -150,14 +155,16 @@ def _labels(values: pd.Series) -> pd.Categorical:
 
 
 def to_canonical(posts: pd.DataFrame, columns: Mapping[str, str] | None = None,
-                 groupings: Mapping[str, str] | None = None) -> pd.DataFrame:
+                 groupings: Mapping[str, str] | None = None,
+                 negatives: str = "error") -> pd.DataFrame:
     """Posts in canonical form: the count columns that exist, and the grouping columns.
 
     ``columns`` maps a canonical name to the column that holds it in ``posts`` (by default each
     canonical name is looked for under its own name); ``groupings`` maps the name a grouping is
     shown under (e.g. "post type") to its column in ``posts``. A grouping column that does not
     exist raises :class:`MissingColumn`; a missing count column is simply left out (a metric that
-    needs it says so, see :func:`require`).
+    needs it says so, see :func:`require`). A negative count raises ValueError, or with
+    ``negatives="missing"`` is read as not recorded.
     """
     mapping = {c: c for c in CANONICAL}
     for canon, source in (columns or {}).items():
@@ -171,7 +178,7 @@ def to_canonical(posts: pd.DataFrame, columns: Mapping[str, str] | None = None,
     out: dict[str, object] = {}
     for canon, source in mapping.items():
         if source in posts.columns:
-            out[canon] = _counts(posts[source], source, canon)
+            out[canon] = _counts(posts[source], source, canon, negatives)
     for label, source in (groupings or {}).items():
         if source not in posts.columns:
             raise MissingColumn(f"the posts have no column '{source}' to group them by {label}. "
@@ -379,7 +386,8 @@ class Ranking:
     """One metric's ranking of the groups of one grouping, best first, with bootstrap intervals.
 
     ``table``: one row per group with ``posts`` (n), ``value`` (mean), ``low`` and ``high`` (the
-    interval; NaN for a single post), best first. ``overall``: the mean over all the posts.
+    interval; NaN for a single post), best first, and groups of a single post after the others.
+    ``overall``: the mean over all the posts.
     ``lead``: the interval of (leader - runner-up) among groups of two or more posts, or None.
     """
 
@@ -454,7 +462,8 @@ def ranking(posts: pd.DataFrame, metric: str | Metric, by: str, n_boot: int = N_
         means.append(float(v.mean()))
         lows.append(lo)
         highs.append(hi)
-    order = np.argsort(-np.asarray(means, dtype=float), kind="stable") if names else []
+    # best first among the groups of two or more posts; single posts (no interval) after them
+    order = np.lexsort((-np.asarray(means, dtype=float), np.asarray(sizes) < 2)) if names else []
     table = pd.DataFrame({"posts": np.asarray(sizes, dtype=int)[order] if names else [],
                           "value": np.asarray(means, dtype=float)[order] if names else [],
                           "low": np.asarray(lows, dtype=float)[order] if names else [],
@@ -472,12 +481,13 @@ def ranking(posts: pd.DataFrame, metric: str | Metric, by: str, n_boot: int = N_
 
 def leaders(posts: pd.DataFrame, by: str, metrics: Sequence[str] | None = None) -> dict[str, str]:
     """The group with the highest mean under each metric (means only: no bootstrap), among the
-    groups of two or more posts (a single post ranks nothing)."""
+    groups of two or more posts (a single post ranks nothing); a metric under which fewer than two
+    such groups exist has no leader."""
     out = {}
     for key in metrics or METRICS:
         per_group = group_values(posts, key, by)
-        ranked = {g: v for g, v in per_group.items() if len(v) >= 2} or per_group
-        if ranked:
+        ranked = {g: v for g, v in per_group.items() if len(v) >= 2}
+        if len(ranked) >= 2:  # one group of two posts or more leads nothing
             out[key] = max(ranked, key=lambda g: ranked[g].mean())
     return out
 
@@ -505,6 +515,38 @@ def ratio_of_sums(posts: pd.DataFrame, metric: str, by: str) -> pd.Series:
     sums = pd.DataFrame({"top": top[ok], "per": part[m.per], "group": part[by]}).groupby(
         "group", observed=True)[["top", "per"]].sum()
     return (100 * sums["top"] / sums["per"]).rename(m.label)
+
+
+def ratio_of_sums_gap(posts: pd.DataFrame, metric: str, by: str, a: str, b: str,
+                      n_boot: int = N_BOOT, seed: int = SEED,
+                      level: float = LEVEL) -> tuple[float, float, float]:
+    """Total over total (see :func:`ratio_of_sums`), group ``a`` minus group ``b``, as shown
+    (percentage points), with its percentile bootstrap interval: (gap, low, high).
+
+    Each group's posts are resampled with replacement (``a`` first, then ``b``, from one
+    generator seeded by ``seed``) and its total engagement divided by its total denominator
+    again. (nan, nan, nan) when either group has fewer than two posts with a rate.
+    """
+    m = require(posts, metric)
+    if m.per is None:
+        raise ValueError(f"{m.label} is a count per post: total over total is the same mean; "
+                         "use ranking() for its interval")
+    top = sum(posts[c].to_numpy(dtype=float) for c in m.counts)
+    per = posts[m.per].to_numpy(dtype=float)
+    ok = ~np.isnan(top) & (per > 0)
+    groups = posts[by].astype(str).to_numpy()
+    rng = np.random.default_rng(seed)
+    points, boots = [], []
+    for group in (a, b):
+        keep = ok & (groups == str(group))
+        t, d = top[keep], per[keep]
+        if len(t) < 2:
+            return math.nan, math.nan, math.nan
+        idx = rng.integers(0, len(t), size=(n_boot, len(t)))
+        points.append(t.sum() / d.sum())
+        boots.append(t[idx].sum(axis=1) / d[idx].sum(axis=1))
+    low, high = _interval(boots[0] - boots[1], level)
+    return m.scale(points[0] - points[1]), m.scale(low), m.scale(high)
 
 
 def pooled_and_within(posts: pd.DataFrame, metric: str, by: str, within: str) -> pd.DataFrame:
@@ -543,6 +585,10 @@ class PostSet:
     groupings: list[str]
     filters: dict[str, tuple[str, str] | None]
     unit_of_followers: str = "followers"
+    #: One plain sentence: the definitions and groupings these posts cannot give, and why.
+    unavailable: str = ""
+    #: Other things worth saying about the data (e.g. negative counts read as not recorded).
+    notes: list[str] = field(default_factory=list)
 
     def metrics(self) -> list[str]:
         """The metrics these posts have the columns for."""
@@ -615,3 +661,150 @@ def post_set(posts: pd.DataFrame, groupings: Sequence[str] | Mapping[str, str],
         for value in frame[key].cat.categories:
             filters[f"{value} only ({int(counts.get(value, 0)):,})"] = (key, str(value))
     return PostSet(label, evidence, frame, list(named), filters)
+
+
+# ----------------------------------------------------------------------------- platform exports
+
+#: The groupings a table with the course's posts columns offers: shown name -> its column.
+COURSE_GROUPINGS: dict[str, str] = {"post type": "format", "post style": "style",
+                                    "platform": "platform"}
+#: The grouping by time (from ``posted_at``): by month, or by quarter over more months than this.
+MONTHS_SHOWN = 12
+#: Why a column is missing, said shortly (an export's own reason is used for the others).
+_SHORT_WHY = {
+    "style": "no platform labels a post's style",
+    "followers": "exports have no follower count per post; load_export(..., followers=N) uses one "
+                 "number for every post",
+}
+
+
+def is_export(posts: object) -> bool:
+    """Whether ``posts`` is a loaded platform export (``load_export(path)``): it has a ``.frame``
+    and says why columns are missing."""
+    return isinstance(getattr(posts, "frame", None), pd.DataFrame) and isinstance(
+        getattr(posts, "why_missing", None), Mapping)
+
+
+def looks_like_course_posts(frame: object) -> bool:
+    """Whether ``frame`` has the course's posts columns (an export's ``.frame``, ``load("posts")``):
+    one of the groupings or ``posted_at``, and one count column."""
+    return (isinstance(frame, pd.DataFrame)
+            and bool({*COURSE_GROUPINGS.values(), "posted_at"} & set(frame.columns))
+            and bool(set(CANONICAL) & set(frame.columns)))
+
+
+def _when(posted: pd.Series) -> tuple[str, pd.Categorical] | None:
+    """("month posted" or "quarter posted", the labels in time order), or None for one period."""
+    t = pd.to_datetime(posted, errors="coerce")
+    if t.notna().sum() == 0:
+        return None
+    months = t.dt.to_period("M")
+    name, periods = "month posted", months
+    if months.nunique() > MONTHS_SHOWN:
+        name, periods = "quarter posted", t.dt.to_period("Q")
+    if periods.nunique() < 2:
+        return None
+    order = [str(p) for p in sorted(periods.dropna().unique())]
+    return name, pd.Categorical(periods.astype(str).where(periods.notna(), None), categories=order)
+
+
+def _which(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def export_post_set(posts: object, label: str | None = None, evidence: str = "Your data",
+                    why_missing: Mapping[str, str] | None = None) -> PostSet:
+    """A platform export (``load_export(path)``), its ``.frame``, a table with the course's posts
+    columns, or a list of them (pooled, e.g. a Facebook and an Instagram export), as a
+    :class:`PostSet` with the groupings and definitions the data supports.
+
+    Groupings: post type (``format``), post style (``style``) and platform, each when it has two
+    values or more; and the month (or quarter) posted. Filters: one per platform when there are
+    several. A definition is offered only when every column it needs holds a value for some post.
+    ``unavailable`` says in one sentence what is not offered and why (an export's
+    ``why_missing`` gives the reason for a missing column; ``why_missing`` adds to it). A negative
+    count (an export can hold one) is read as not recorded, and ``notes`` says how many.
+    Raises :class:`MissingColumn` with a plain sentence when nothing can be grouped.
+    """
+    items = list(posts) if isinstance(posts, list | tuple) else [posts]
+    if not items:
+        raise ValueError("give an export (load_export(path)), its .frame, or a list of them")
+    frames, titles, why = [], [], {}
+    for item in items:
+        if is_export(item):
+            frames.append(item.frame)
+            titles.append(f"{item.layout_title}, {item.file}")
+            for col, reason in item.why_missing.items():
+                why.setdefault(col, str(reason))
+        elif isinstance(item, pd.DataFrame):
+            frames.append(item)
+        else:
+            raise ValueError("give an export (load_export(path)), its .frame, or a list of them, "
+                             f"not {type(item).__name__}")
+    why.update({c: r for c, r in _SHORT_WHY.items() if c in why})
+    why.update(why_missing or {})
+    frame = (frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)).reset_index(
+        drop=True)
+
+    def reason(col: str) -> str:
+        if col not in frame.columns:
+            return f"no {col} column: {why[col]}" if col in why else f"no {col} column"
+        return f"its {col} column is empty"
+
+    counts = [c for c in CANONICAL if c in frame.columns and frame[c].notna().any()]
+    negative = {c: int((pd.to_numeric(frame[c], errors="coerce") < 0).sum()) for c in counts}
+    negative = {c: k for c, k in negative.items() if k}
+    groupings: dict[str, str] = {}
+    lacking: list[str] = []
+    for name, col in COURSE_GROUPINGS.items():
+        values = frame[col].dropna().astype(str).unique() if col in frame.columns else []
+        if len(values) >= 2:
+            groupings[name] = col
+        elif len(values) == 1:
+            same = f"all the posts are from {values[0]}" if col == "platform" else (
+                f"every post has the same {col}, {values[0]}")
+            lacking.append(f"grouping by {name} ({same})")
+        else:
+            lacking.append(f"grouping by {name} ({reason(col)})")
+    extra: dict[str, pd.Categorical] = {}
+    when = _when(frame["posted_at"]) if "posted_at" in frame.columns else None
+    if when is not None:
+        extra[when[0]] = when[1]
+    if not groupings and not extra:
+        period = (" and were all posted in the same month" if "posted_at" in frame.columns
+                  else " and have no posted_at column")
+        raise MissingColumn("there is nothing to group these posts by: they have no two post "
+                            f"types, styles or platforms{period} ({'; '.join(lacking)}).")
+    source = frame[[*counts, *dict.fromkeys(groupings.values())]].copy()
+    for name, labels in extra.items():
+        source[name] = labels
+    canon = to_canonical(source, columns={c: c for c in counts},
+                         groupings={**groupings, **{n: n for n in extra}}, negatives="missing")
+    # a definition is unavailable under the first column it lacks
+    by_column: dict[str, list[str]] = {}
+    for m in METRICS.values():
+        gone = [c for c in m.needs if c not in counts]
+        if gone:
+            by_column.setdefault(gone[0], []).append(m.label)
+    missing = [f"{_which(labels)} ({reason(col)})" for col, labels in by_column.items()]
+    parts = missing + lacking
+    gone = sum(len(labels) for labels in by_column.values())
+    lead = ("Not available with these posts: " if gone < len(METRICS)
+            else "No definition of engagement can be computed from these posts: ")
+    unavailable = (lead + "; ".join(parts) + ".") if parts else ""
+    total = sum(negative.values())
+    notes = [f"{total} count{'' if total == 1 else 's'} ({_which(list(negative))}) "
+             f"{'was' if total == 1 else 'were'} negative in the export: read as not recorded."
+             ] if negative else []
+    platforms = canon["platform"].value_counts() if "platform" in canon.columns else None
+    filters: dict[str, tuple[str, str] | None] = {f"all {_n(len(canon))}": None}
+    if platforms is not None:
+        for p in canon["platform"].cat.categories:
+            if platforms.get(p, 0):
+                filters[f"{p} only ({int(platforms[p]):,})"] = ("platform", str(p))
+    if label is None:
+        label = (f"{evidence}: {titles[0]}" if len(titles) == 1 and len(items) == 1 else
+                 f"{evidence}: {len(items)} exports pooled" if titles else f"{evidence}: your posts")
+    return PostSet(label, evidence, canon, [*groupings, *extra], filters, unavailable=unavailable,
+                   notes=notes)

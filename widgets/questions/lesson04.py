@@ -328,9 +328,9 @@ q5 = ChoiceQuestion(
         "interval for each post type, and does not crown a winner the data cannot support.",
     ],
     mistakes=[
-        Mistake("Videos lead on per-post counts because each video reached far more people (more "
-                "of them were paid); per person reached they trail photos and statuses. And on 7 "
-                "posts the lead could be chance.", value="a"),
+        Mistake("Videos lead on per-post counts, but each video reached far more people (4 of the "
+                "7 were paid): per person reached they trail photos and statuses. And on 7 posts "
+                "the lead could be chance.", value="a"),
         Mistake("Engagement per reach is one defensible definition, not the right one by nature: "
                 "which one fits depends on the client's goal, and it should be chosen before "
                 "looking at the ranking, or you can pick whichever winner you like.", value="b"),

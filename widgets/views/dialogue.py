@@ -3,9 +3,14 @@ definition of engagement and watch the ranking change, with bootstrap intervals 
 "winner" is noise.
 
 By default it shows the real cosmetics brand's Facebook page (``load("facebook_metrics")``) and
-the course's synthetic posts (``load("posts")``). Lesson 08 points it at the health organisation's
-posts and lesson 09 at a learner's own export, e.g.::
+the course's synthetic posts (``load("posts")``). It takes a learner's own platform export as it is
+(``load_export(path)``, its ``.frame``, the path itself, or a list of exports to pool, e.g. a
+Facebook and an Instagram export), offers the groupings and definitions that export supports, and
+says in one sentence which it cannot offer and why. Lesson 08 points it at the health
+organisation's posts, e.g.::
 
+    monologue_dialogue(load_export("my-data/<your file>"))
+    monologue_dialogue([load_export("my-data/<facebook file>"), load_export("my-data/<instagram file>")])
     monologue_dialogue(load("health_posts"), groupings=["style", "format", "platform"],
                        label="Harbour City Health", evidence="Synthetic", filter_by="platform")
     monologue_dialogue(my_posts, groupings={"post type": "Post type"},
@@ -15,12 +20,13 @@ posts and lesson 09 at a learner's own export, e.g.::
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Mapping, Sequence
 
 import ipywidgets as w
 import pandas as pd
 
-from ..data import load
+from ..data import load, load_export
 from ..figures.dialogue import fill_question, fill_ranking, ranking_figure
 from ..models.dialogue import (
     LEVEL,
@@ -29,8 +35,11 @@ from ..models.dialogue import (
     PostSet,
     Ranking,
     course_posts,
+    export_post_set,
     group_values,
+    is_export,
     leaders,
+    looks_like_course_posts,
     post_set,
     ranking,
     real_page,
@@ -64,44 +73,72 @@ def _problem_box(message: str) -> w.Box:
     return view_box("monologue-dialogue", [summary.add_class("course-widget-summary")])
 
 
-def _sets(posts: pd.DataFrame | PostSet | Sequence[PostSet] | None, groupings, columns, label,
-          evidence, filter_by) -> list[PostSet]:
+def _is_path(x: object) -> bool:
+    return isinstance(x, str | os.PathLike)
+
+
+def _own(x: object) -> bool:
+    """A learner's own posts: an export, the path to one, or a table with the course's columns."""
+    return is_export(x) or _is_path(x) or looks_like_course_posts(x)
+
+
+def _sets(posts: object, groupings, columns, label, evidence, filter_by) -> list[PostSet]:
     if posts is None:
         return [real_page(load("facebook_metrics")), course_posts(load("posts"))]
     if isinstance(posts, PostSet):
         return [posts]
+    if isinstance(posts, pd.DataFrame) and groupings is not None:
+        return [post_set(posts, groupings, columns, label or "Your posts", evidence, filter_by)]
+    if _own(posts):
+        posts = [posts]
     if isinstance(posts, pd.DataFrame):
-        if groupings is None:
-            raise ValueError("say which columns to group the posts by, e.g. groupings=['style']")
-        return [post_set(posts, groupings, columns, label, evidence, filter_by)]
-    sets = list(posts)
-    if not sets or not all(isinstance(s, PostSet) for s in sets):
-        raise ValueError("give a DataFrame of posts, a PostSet or a list of PostSets")
+        raise ValueError("say which columns to group the posts by, e.g. groupings=['style'] (an "
+                         "export read by load_export can be given as it is)")
+    items = list(posts) if isinstance(posts, Sequence) and not _is_path(posts) else None
+    if not items or not all(isinstance(x, PostSet) or _own(x) for x in items):
+        raise ValueError("give an export (load_export(path)), its .frame, a DataFrame of posts "
+                         "with groupings=..., a PostSet, or a list of them")
+    own = [load_export(x) if _is_path(x) else x for x in items if not isinstance(x, PostSet)]
+    sets: list[PostSet] = []
+    for x in items:  # a learner's exports are pooled into one set, where the first one stands
+        if isinstance(x, PostSet):
+            sets.append(x)
+        elif own:
+            sets.append(export_post_set(own if len(own) > 1 else own[0], label, evidence))
+            own = []
     return sets
 
 
-def monologue_dialogue(posts: pd.DataFrame | PostSet | Sequence[PostSet] | None = None, *,
+def monologue_dialogue(posts: object = None, *,
                        groupings: Sequence[str] | Mapping[str, str] | None = None,
-                       columns: Mapping[str, str] | None = None, label: str = "Your posts",
+                       columns: Mapping[str, str] | None = None, label: str | None = None,
                        evidence: str = "Your data", filter_by: str | None = None,
                        predict: bool | None = None) -> w.Box:
     """Rank groups of posts under six definitions of engagement, with bootstrap intervals.
 
     With no arguments: the real Facebook page and the course's synthetic posts, and a prediction
-    to make first. Otherwise ``posts`` is a DataFrame (give ``groupings``, and ``columns`` to map
-    your count columns onto reach, impressions, followers, likes, comments, shares), a
-    :class:`~widgets.models.dialogue.PostSet`, or a list of them. ``predict``: ask the learner to
-    predict which group of the first grouping wins before showing anything (default: only for the
-    course's own data).
+    to make first. Otherwise ``posts`` is one of:
+
+    * your platform export, ``load_export(path)`` (or its ``.frame``, or the path itself), or a
+      list of exports pooled into one set (grouped and filtered by platform): grouped by post type,
+      platform and month posted where the export allows, under the definitions its columns allow;
+      a line says which definitions and groupings it cannot offer, and which column is missing;
+    * any DataFrame of posts with ``groupings`` (and ``columns`` to map your count columns onto
+      reach, impressions, followers, likes, comments, shares);
+    * a :class:`~widgets.models.dialogue.PostSet`, or a list of them.
+
+    ``predict``: ask the learner to predict which group of the first grouping wins before showing
+    anything (default: only for the course's own data).
     """
     try:
         sets = _sets(posts, groupings, columns, label, evidence, filter_by)
-    except (ValueError, KeyError) as problem:  # MissingColumn is a ValueError: say it plainly
+    except (ValueError, KeyError, OSError) as problem:  # MissingColumn, ExportError: ValueErrors
         return _problem_box(str(problem))
-    if not any(s.metrics() for s in sets):
-        return _problem_box("the posts have none of the count columns the metrics use (reach, "
-                            "impressions, followers, likes, comments, shares); map yours with "
-                            "columns={...}.")
+    empty = [s for s in sets if not s.metrics()]
+    if empty:
+        return _problem_box(empty[0].unavailable or (
+            "the posts have none of the count columns the metrics use (reach, impressions, "
+            "followers, likes, comments, shares); map yours with columns={...}."))
     predict = posts is None if predict is None else predict
     first = sets[0]
     choices = [str(g) for g in first.posts[first.groupings[0]].cat.categories]
@@ -142,6 +179,7 @@ def monologue_dialogue(posts: pd.DataFrame | PostSet | Sequence[PostSet] | None 
                                        metric=METRICS[first.metrics()[0]],
                                        grouping=first.groupings[0]))
     summary = w.HTML().add_class("course-widget-summary")
+    note = w.HTML().add_class("course-widget-note")  # what these posts cannot give, and why
     busy = {"on": False}
 
     def fill_options(keep_metric: str | None = None) -> None:
@@ -158,6 +196,9 @@ def monologue_dialogue(posts: pd.DataFrame | PostSet | Sequence[PostSet] | None 
             busy["on"] = False
         which.layout.display = None if len(which.options) > 1 else "none"
         by.layout.display = None if len(by.options) > 1 else "none"
+        said = " ".join(x for x in (s.unavailable, *s.notes) if x)
+        note.value = f"<small>{_e(said)}</small>" if said else ""
+        note.layout.display = None if said else "none"
 
     def revealed() -> bool:
         return not predict or guess.value is not None
@@ -169,10 +210,18 @@ def monologue_dialogue(posts: pd.DataFrame | PostSet | Sequence[PostSet] | None 
         if not len(t):
             return (f"<b>{where}: there are no posts to compare in this selection.</b> "
                     "Choose other posts or another grouping.")
-        rest = [f"{_e(g)} ({m.show(float(v))})" for g, v in zip(t.index, t["value"], strict=True)]
-        parts = [f"<b>{where}, by {_e(grouping)}: under {_e(m.label)}, "
-                 + (f"{rest[0]} leads, then {_listing(rest[1:])}.</b>" if len(rest) > 1
-                    else f"there is only one group, {rest[0]}: nothing to rank.</b>")]
+        shown = {str(g): f"{_e(g)} ({m.show(float(v))})"
+                 for g, v in zip(t.index, t["value"], strict=True)}
+        rest = [shown[str(g)] for g in r.ranked.index]
+        head = f"<b>{where}, by {_e(grouping)}: under {_e(m.label)}, "
+        if len(rest) > 1:
+            parts = [head + f"{rest[0]} leads, then {_listing(rest[1:])}.</b>"]
+        elif len(t) == 1:
+            parts = [head + f"there is only one group, {shown[str(t.index[0])]}: nothing to rank.</b>"]
+        elif rest:
+            parts = [head + f"only {rest[0]} has two posts or more: nothing to rank it against.</b>"]
+        else:
+            parts = [head + "no group has two posts or more: nothing can be ranked.</b>"]
         if r.runner_up is not None:
             lo, hi = (m.scale(v) for v in r.lead)
             gap = f"{_g(lo)} to {_g(hi)}" + (" percentage points" if m.percent else "")
@@ -186,12 +235,18 @@ def monologue_dialogue(posts: pd.DataFrame | PostSet | Sequence[PostSet] | None 
         lead = leading(i, flt, grouping)
         if len(lead) > 1:
             counts = pd.Series(list(lead.values())).value_counts()
+            offered = len(s.metrics())
+            scope = "" if len(lead) == offered else (
+                f" (the {len(lead)} of {offered} definitions under which two groups of two posts "
+                "or more can be compared)")
             if len(counts) == 1:
-                parts.append(f"The same group, {_e(counts.index[0])}, leads under all {len(lead)} "
-                             "definitions.")
+                every = f"all {len(lead)}" if len(lead) > 2 else "both"
+                parts.append(f"The same group, {_e(counts.index[0])}, leads under {every} "
+                             f"definitions{scope}.")
             else:
                 parts.append("Across the definitions the leader changes: " + _listing(
-                    [f"{_e(g)} leads under {k} of {len(lead)}" for g, k in counts.items()]) + ".")
+                    [f"{_e(g)} leads under {k} of {len(lead)}" for g, k in counts.items()])
+                    + f"{scope}.")
         if predict and guess.value is not None and i == 0 and grouping == first.groupings[0]:
             rank = r.rank_of(guess.value)
             wins = sum(1 for g in lead.values() if g == guess.value)
@@ -209,9 +264,13 @@ def monologue_dialogue(posts: pd.DataFrame | PostSet | Sequence[PostSet] | None 
         for g in r.small:
             parts.append(f"With only {int(t.at[g, 'posts'])} posts, {_e(g)} is an anecdote, not a "
                          f"pattern (fewer than {SMALL_GROUP} posts): see how wide its interval is.")
-        for g in r.single:
-            parts.append(f"The group {_e(g)} is a single post: one post has no interval, and "
-                         "ranks nothing.")
+        singles = [shown[g] for g in r.single]
+        if len(singles) == 1 and len(t) > 1:
+            parts.append(f"The group {singles[0]} is a single post: one post has no interval, "
+                         "and ranks nothing.")
+        elif len(singles) > 1:
+            parts.append(f"The groups {_listing(singles)} are single posts: one post has no "
+                         "interval, and ranks nothing.")
         for why, k in r.left_out.items():
             reason = ("a count was not recorded" if why == "not recorded"
                       else f"its {why.split()[-1]} is 0, and there is no rate without a "
@@ -254,6 +313,10 @@ def monologue_dialogue(posts: pd.DataFrame | PostSet | Sequence[PostSet] | None 
         control.observe(redraw, names="value")
     redraw()
     rows = [w.HBox([guess])] if predict else []
-    settings = [data] if len(sets) > 1 else []
-    rows += [w.HBox([*settings, which]), w.HBox([by, metric])]
-    return view_box("monologue-dialogue", [*rows, figure, summary])
+    if len(sets) > 1:
+        rows += [w.HBox([data, which]), w.HBox([by, metric])]
+    else:  # one set: a control with a single option would change nothing, so it is left out
+        shown_controls = [c for c in (which, by, metric) if len(c.options) > 1]
+        rows += [w.HBox(shown_controls)] if shown_controls else []
+    notes = [note] if any(s.unavailable or s.notes for s in sets) else []
+    return view_box("monologue-dialogue", [*rows, *notes, figure, summary])
