@@ -844,6 +844,7 @@ def main(argv: list[str] | None = None) -> int:
     # What a learner's kernel sees: friendly checks, progress in a throwaway file.
     os.environ.pop("COURSE_CHECK_MODE", None)
     os.environ["COURSE_PROGRESS_FILE"] = str(Path(tempfile.mkdtemp(prefix="course-bench-")) / "progress.json")
+    os.environ["COURSE_PLAN_DIR"] = tempfile.mkdtemp(prefix="course-bench-plans-")  # Export clicks
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
     res: dict[str, Any] = {"machine": machine(),
