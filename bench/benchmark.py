@@ -48,7 +48,7 @@ if str(ROOT) not in sys.path:
 NOTEBOOK_FOLDERS = ("lessons", "solutions")
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 SCALES = (10, 100)
-PACKAGES = ("pandas", "numpy", "plotly", "ipywidgets", "anywidget", "scikit-learn", "scipy",
+PACKAGES = ("pandas", "numpy", "plotly", "ipywidgets", "anywidget", "scikit-learn", "scipy", "statsmodels",
             "networkx", "vaderSentiment", "ipykernel", "jupyter_client", "nbclient", "pytest",
             "nbval")
 

@@ -298,6 +298,12 @@ STYLE_MULT = {  # likes, comments, shares, clicks
     "behind_the_scenes": (1.1, 1.6, 1.1, 1.3),
 }
 FORMAT_MULT = {"text": 0.75, "image": 1.0, "video": 1.25, "carousel": 1.15, "link": 0.7}
+# the brand slowly learns to talk with people: the share of broadcasts falls linearly over the two
+# years, from BROADCAST_SHARE_START to BROADCAST_SHARE_START - BROADCAST_SHARE_DROP (68% -> 42%)
+BROADCAST_SHARE_START = 0.68
+BROADCAST_SHARE_DROP = 0.26
+# the mix of the conversational styles (question, reply, user_content, behind_the_scenes)
+CONVERSATIONAL_MIX = (0.3, 0.15, 0.27, 0.28)
 POST_TEXT = {
     "broadcast": [
         "New in: {blend}. Order {product} today.",
@@ -362,8 +368,8 @@ def build_posts() -> pd.DataFrame:
     n = len(df)
     frac = ((df["posted_at"] - start) / (end - start)).to_numpy()
     # the brand slowly learns to talk with people: fewer broadcasts in year two
-    p_broad = 0.68 - 0.26 * frac
-    other = np.array([0.3, 0.15, 0.27, 0.28])
+    p_broad = BROADCAST_SHARE_START - BROADCAST_SHARE_DROP * frac
+    other = np.array(CONVERSATIONAL_MIX)
     style = np.empty(n, dtype=object)
     fmt = np.empty(n, dtype=object)
     followers = np.empty(n, dtype=np.int64)

@@ -48,7 +48,7 @@ __all__ = [
     "BASELINE_WEEKS", "CONVERSATIONAL", "COUNT_COLUMNS", "LEVEL", "MAX_MULTIPLE", "METRICS",
     "MIN_GROUP", "N_BOOT", "OBJECTIVES", "SEED", "SMALL_GROUP", "Audit", "Design", "Metric",
     "MetricBaseline", "Posts", "Shift", "StrategyError", "TargetCheck", "TradeOff", "ab_design",
-    "audit", "bootstrap_means", "check_target", "conversational_by_text", "metric_values",
+    "audit", "bootstrap_means", "check_target", "conversational_by_text", "last_weeks", "metric_values",
     "parse_date", "parse_number", "plan_start", "posts_per_week", "prepare", "recent",
     "text_rule_agreement", "trade_off",
 ]
@@ -337,6 +337,17 @@ def recent(posts: Posts, weeks: int = BASELINE_WEEKS) -> pd.DataFrame:
     post (all of them when the data spans less)."""
     start = posts.end - pd.Timedelta(weeks=weeks)
     return posts.frame[posts.frame["posted_at"] > start]
+
+
+def last_weeks(posts: pd.DataFrame, weeks: int = BASELINE_WEEKS) -> pd.DataFrame:
+    """The rows of a posts table (any, e.g. ``load("posts")``) in its last ``weeks`` weeks: posted
+    after its last post's time minus ``weeks`` weeks. The canvas's baseline is
+    ``last_weeks(posts, 13)``."""
+    _need(posts, "posted_at")
+    if posts.empty:
+        raise StrategyError("the table has no posts")
+    when = pd.to_datetime(posts["posted_at"], errors="coerce")
+    return posts[when > when.max() - pd.Timedelta(weeks=weeks)]
 
 
 def span_weeks(frame: pd.DataFrame, weeks: int | None = None) -> float:
@@ -671,6 +682,9 @@ def check_target(audit: Audit, row: int, metric: str, value: object, by: object,
     if ratio < 1:
         cautions.append(f"it is below the current {m.show(base.baseline)}: the plan expects a "
                         "fall. Say why (a cost of the shift to conversation?)")
+    elif math.isfinite(rise) and ratio > rise and weeks_left <= 60:
+        cautions.append(f"it asks for more than this metric ever rose in a year here (at most "
+                        f"{rise:.2f} times): say what will make this year different")
     elif math.isfinite(base.low) and base.low <= number <= base.high:
         cautions.append(f"it is inside the current value's 95% interval ({m.show(base.low)} to "
                         f"{m.show(base.high)}): the account could get there by chance, and "
