@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 from .models.strategy import (
-    BASELINE_WEEKS,
     CONVERSATIONAL,
     MAX_MULTIPLE,
     METRICS,
@@ -170,7 +169,7 @@ def audit_sentence(account: Account) -> str:
     few = (" That is few posts: every number below is uncertain (see the intervals)."
            if a.baseline_posts < 30 else "")
     return (f"{a.n_posts:,} posts from {_day(a.start)} to {_day(a.end)} ({a.posts_per_week:.1f} a "
-            f"week); in the last {a.baseline_weeks:g} weeks (the baseline, \"now\"), "
+            f"week); in the {a.baseline_label} (the baseline, \"now\"), "
             f"{a.baseline_posts:,} posts ({a.baseline_per_week:.1f} a week){share}.{few}")
 
 
@@ -452,7 +451,7 @@ def render_html(plan: Plan) -> str:
     out.append(
         "<section><h2>1. Audit: where the account stands</h2>"
         f"<p>{_esc(audit_sentence(plan.account))}</p>"
-        f"<table><tr><th>metric (per post, averaged)</th><th>now: last {a.baseline_weeks:g} weeks</th>"
+        f"<table><tr><th>metric (per post, averaged)</th><th>now: {a.baseline_label}</th>"
         f"<th>95% interval (bootstrap)</th><th>whole period</th><th>posts now</th></tr>{rows}</table>"
         + (f'<ul class="note">{missing}{notes}</ul>' if missing or notes else "") + "</section>")
     # 2 listening
@@ -485,7 +484,7 @@ def render_html(plan: Plan) -> str:
         "<section><h2>5. Measures: SMART targets (Doran, 1981)</h2>"
         "<table><tr><th>#</th><th>metric</th><th>target</th><th>by</th><th>check</th>"
         f"<th>why</th></tr>{rows}</table><p class='note'>Each target is checked against the "
-        f"baseline (the last {BASELINE_WEEKS} weeks): more than {MAX_MULTIPLE:g} times the "
+        f"baseline ({a.baseline_label}): more than {MAX_MULTIPLE:g} times the "
         "current value is flagged as implausible; a date before the plan starts, a target of zero "
         "or text that is not a number is not a target.</p></section>")
     # 6 test
@@ -520,7 +519,7 @@ def render_markdown(plan: Plan) -> str:
              "*From Message to Conversation* (lesson 09), on this computer: nothing was uploaded. "
              f"The plan starts on {_day(plan.account.start)}.", "",
              "## 1. Audit: where the account stands", "", audit_sentence(plan.account), "",
-             f"| metric (per post, averaged) | now: last {a.baseline_weeks:g} weeks | 95% interval "
+             f"| metric (per post, averaged) | now: {a.baseline_label} | 95% interval "
              "| whole period | posts now |", "|---|---:|---:|---:|---:|"]
     lines += [f"| {b.metric.label} | {b.metric.show(b.baseline)} | {b.metric.show(b.low)} to "
               f"{b.metric.show(b.high)} | {b.metric.show(b.whole)} | {b.n:,} |"

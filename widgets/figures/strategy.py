@@ -30,10 +30,10 @@ def audit_title(audit: Audit, key: str) -> str:
     base = audit.metrics[key]
     m = METRICS[key]
     if not math.isfinite(base.whole) or base.whole == 0:
-        return f"{m.label.capitalize()}: {m.show(base.baseline)} in the last {audit.baseline_weeks:g} weeks"
+        return f"{m.label.capitalize()}: {m.show(base.baseline)} in the {audit.baseline_label}"
     ratio = base.baseline / base.whole
-    return (f"{m.label.capitalize()}: {m.show(base.baseline)} in the last "
-            f"{audit.baseline_weeks:g} weeks, {ratio:.2f} times the whole period's "
+    return (f"{m.label.capitalize()}: {m.show(base.baseline)} in the {audit.baseline_label}, "
+            f"{ratio:.2f} times the whole period's "
             f"{m.show(base.whole)}")
 
 
@@ -46,7 +46,7 @@ def _audit_parts(audit: Audit, key: str, monthly: pd.DataFrame) -> dict:
                                         for v in monthly["mean"]],
         "posts": monthly["posts"].tolist(), "base_x": [start, audit.end],
         "base_y": [base.baseline, base.baseline], "title": audit_title(audit, key),
-        "yaxis": f"{m.label} ({m.unit})",
+        "yaxis": m.label if m.unit == m.label else f"{m.label} ({m.unit})",
         "shapes": [{"type": "rect", "xref": "x", "yref": "paper", "x0": start, "x1": audit.end,
                     "y0": 0, "y1": 1, "fillcolor": COLOURS["neutral"], "opacity": 0.18,
                     "line": {"width": 0}, "layer": "below"}],
@@ -64,14 +64,14 @@ def audit_figure(audit: Audit, key: str, monthly: pd.DataFrame) -> go.Figure:
         hovertemplate="%{x|%b %Y}: %{y:,.2f} (%{customdata} posts)<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=parts["base_x"], y=parts["base_y"], mode="lines",
-        name=f"baseline (last {audit.baseline_weeks:g} weeks, shaded)",
+        name=f"baseline ({audit.baseline_label}, shaded)",
         line={"color": "#000000", "dash": "dash", "width": 2},
         hovertemplate="baseline: %{y:,.2f}<extra></extra>"))
     fig.update_layout(
         template=register_template(), title=parts["title"], height=330, title_font_size=15,
         shapes=parts["shapes"], xaxis={"title": "month posted"},
         yaxis={"title": parts["yaxis"], "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.25}, margin={"b": 90})
+        legend={"orientation": "h", "y": -0.34}, margin={"b": 110})
     return fig
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -236,7 +237,9 @@ def prepare(posts: object, why_missing: Mapping[str, str] | None = None) -> Post
     if "posted_at" not in posts.columns:
         raise StrategyError("the table has no 'posted_at' column: the audit needs each post's date "
                             "to count posts per week and find the last 13 weeks")
-    when = pd.to_datetime(posts["posted_at"], errors="coerce")
+    with warnings.catch_warnings():  # text dates of any form: each read on its own, quietly
+        warnings.simplefilter("ignore", UserWarning)
+        when = pd.to_datetime(posts["posted_at"], errors="coerce")
     notes: list[str] = []
     undated = int(when.isna().sum())
     if undated == len(posts):
@@ -386,7 +389,7 @@ def bootstrap_means(values: np.ndarray, n_boot: int = N_BOOT, seed: int = SEED) 
     """
     arr = np.asarray(values, dtype=float)
     flat = arr.ndim == 1
-    arr = arr.reshape(len(arr), -1)
+    arr = arr.reshape(len(arr), -1) if arr.size else arr.reshape(len(arr), 1)
     n, k = arr.shape
     out = np.full((n_boot, k), np.nan)
     if n == 0:
@@ -458,6 +461,14 @@ class Audit:
 
     def baseline_of(self, key: str) -> MetricBaseline | None:
         return self.metrics.get(key)
+
+    @property
+    def baseline_label(self) -> str:
+        """How the baseline is named in sentences: "last 13 weeks", or, for data spanning less,
+        "all 2.7 weeks of data"."""
+        if self.baseline_weeks >= BASELINE_WEEKS:
+            return f"last {BASELINE_WEEKS} weeks"
+        return f"all {self.baseline_weeks:.1f} weeks of data"
 
 
 def weeks_before_end(when: pd.Series, end: pd.Timestamp) -> np.ndarray:
@@ -611,7 +622,7 @@ def check_target(audit: Audit, row: int, metric: str, value: object, by: object,
     if base is None:
         return TargetCheck(row, metric, "invalid", f"Target {row}: "
                            + audit.unavailable.get(metric, f"{name} cannot be computed here."))
-    now = (f"{name} is {m.show(base.baseline)} now (last {audit.baseline_weeks:g} weeks, "
+    now = (f"{name} is {m.show(base.baseline)} now ({audit.baseline_label}, "
            f"{base.n} posts)")
     written_value = "" if value is None else str(value).strip()
     written_by = "" if by is None else str(by).strip()
@@ -674,7 +685,7 @@ def check_target(audit: Audit, row: int, metric: str, value: object, by: object,
             precedent = (" The data is too short to show how fast this metric has ever moved: "
                          "keep it only if you can say what will do it.")
         return TargetCheck(row, metric, "implausible", f"Target {row}: implausible. {target} is "
-                           f"{times} (last {audit.baseline_weeks:g} weeks), and the canvas flags "
+                           f"{times} ({audit.baseline_label}), and the canvas flags "
                            f"anything above {MAX_MULTIPLE:g} times.{precedent}", value=number,
                            by=when, ratio=ratio)
     weeks_needed = design.weeks if design is not None and ratio > 1 else None

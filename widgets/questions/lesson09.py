@@ -94,8 +94,6 @@ q1 = Question(
                 value=lambda: likes_now("instagram")),
         Mistake("That is comments per post: the question asks about likes (applause).",
                 value=lambda: float(_slice(_baseline())["comments"].mean())),
-        Mistake("Close, but rounded to a whole number: keep the decimals.",
-                test=lambda a: _number(a) and float(a) == round(likes_now())),
     ],
 )
 
@@ -185,6 +183,10 @@ q3 = Question(
         Mistake("Far too few: the effect size must be in standard deviations (divide the lift in "
                 "likes by the standard deviation), not in likes.",
                 test=lambda a: _number(a) and 0 < float(a) < 10),
+        Mistake("statsmodels returned nan: it found no sample size, because the effect size it was "
+                "given is far too large. Cohen's d is the lift in likes divided by the standard "
+                "deviation of likes per post.",
+                test=lambda a: _number(a) and math.isnan(float(a))),
         Mistake("Far too many: divide by the standard deviation, not the variance.",
                 test=lambda a: _number(a) and float(a) > 20 * n_per_arm()),
         Mistake("That uses every platform's baseline posts: the test runs on Facebook, so take "

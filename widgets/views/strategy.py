@@ -12,6 +12,7 @@ a control change only reads cached results.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import os
@@ -59,6 +60,8 @@ from .figure import FigureView
 
 __all__ = ["strategy_canvas"]
 
+_text = functools.partial(html.escape, quote=False)  # for text between tags (quotes stay quotes)
+
 COURSE_NAME = "Copperpot Coffee"
 _STYLE = {"description_width": "150px"}
 _WIDE = w.Layout(width="680px")
@@ -80,7 +83,7 @@ def _excerpt(text: str, n: int = 40, empty: str = "(not written)") -> str:
     text = " ".join(str(text).split())
     if not text:
         return empty
-    return "\u201c" + html.escape(text if len(text) <= n else text[: n - 1] + "\u2026") + "\u201d"
+    return "\u201c" + _text(text if len(text) <= n else text[: n - 1] + "\u2026") + "\u201d"
 
 
 def _message_figure(text: str) -> go.Figure:
@@ -112,7 +115,7 @@ def _shown_path(path: Path) -> str:
 def _table(account: Account) -> str:
     a = account.audit
     rows = "".join(
-        f"<tr><td>{html.escape(b.metric.label)}</td><td style='text-align:right'>"
+        f"<tr><td>{_text(b.metric.label)}</td><td style='text-align:right'>"
         f"<b>{b.metric.show(b.baseline)}</b></td><td style='text-align:right'>"
         f"{b.metric.show(b.low)} to {b.metric.show(b.high)}</td><td style='text-align:right'>"
         f"{b.metric.show(b.whole)}</td><td style='text-align:right'>{b.n:,}</td></tr>"
@@ -120,15 +123,15 @@ def _table(account: Account) -> str:
     return ("<div class='course-table' role='region' tabindex='0' aria-label='Audit: every "
             "metric now and over the whole period' style='overflow-x:auto'>"
             "<table><caption style='text-align:left'>Every metric the data allows, per post, "
-            "averaged</caption><tr><th>metric</th><th>now (last "
-            f"{a.baseline_weeks:g} weeks)</th><th>95% interval</th><th>whole period</th>"
+            "averaged</caption><tr><th>metric</th><th>now ("
+            f"{a.baseline_label})</th><th>95% interval</th><th>whole period</th>"
             f"<th>posts now</th></tr>{rows}</table></div>")
 
 
 def _missing(account: Account) -> str:
     a = account.audit
-    lines = [html.escape(why) for why in a.unavailable.values()]
-    lines += [html.escape(n) for n in a.notes]
+    lines = [_text(why) for why in a.unavailable.values()]
+    lines += [_text(n) for n in a.notes]
     if not lines:
         return ""
     return "<ul style='margin:2px 0'>" + "".join(f"<li>{x}</li>" for x in lines) + "</ul>"
@@ -152,13 +155,13 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
         account = Account(frame, start=start)
         given = entries(plan)
     except StrategyError as problem:
-        summary = w.HTML(f"<b>The strategy canvas cannot start:</b> {html.escape(str(problem))}."
+        summary = w.HTML(f"<b>The strategy canvas cannot start:</b> {_text(str(problem))}."
                          ).add_class("course-widget-summary")
-        return view_box("strategy-canvas", [w.HTML(html.escape(data_label)), summary])
+        return view_box("strategy-canvas", [w.HTML(_text(data_label)), summary])
 
-    header = w.HTML(f"<b>{html.escape(data_label)}</b> The plan starts on "
+    header = w.HTML(f"<b>{_text(data_label)}</b> The plan starts on "
                     f"{account.start:%d %B %Y}, the day after the last post; the baseline "
-                    f"(\"now\") is the last {account.audit.baseline_weeks:g} weeks.")
+                    f"(\"now\") is the {account.audit.baseline_label}.")
 
     # -- 1 audit --------------------------------------------------------------------------------
     metric_options = [(METRICS[k].label, k) for k in account.metrics]
@@ -169,7 +172,7 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
     audit_view = FigureView(audit_figure(account.audit, first_metric, account.monthly(first_metric))
                             if first_metric else _message_figure("No metric can be computed"))
     audit_box = w.VBox([
-        w.HTML(f"<p>{html.escape(audit_sentence(account))}</p>{_table(account)}"
+        w.HTML(f"<p>{_text(audit_sentence(account))}</p>{_table(account)}"
                f"{_missing(account)}"),
         *([audit_metric] if len(metric_options) > 1 else []), audit_view])
 
@@ -181,7 +184,7 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
         listening[key] = w.Textarea(value=given.listening.get(key, ""), description=f"Listening {i}",
                                     placeholder="a few lines", continuous_update=False,
                                     style=_STYLE, layout=_AREA)
-        rows += [w.HTML(f"<b>{i}. {html.escape(prompt)}</b>"), listening[key]]
+        rows += [w.HTML(f"<b>{i}. {_text(prompt)}</b>"), listening[key]]
     listening_box = w.VBox(rows)
 
     # -- 3 POST ---------------------------------------------------------------------------------
@@ -197,11 +200,11 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
     post_box = w.VBox([
         w.HTML("<p>Groundswell's POST (Li &amp; Bernoff): People, Objectives, Strategy, and "
                "Technology last.</p>"),
-        w.HTML(f"<b>{html.escape(POST_PROMPTS['people'])}</b>"), people,
+        w.HTML(f"<b>{_text(POST_PROMPTS['people'])}</b>"), people,
         w.HTML("<b>Objectives: which of Groundswell's five is this plan's main one?</b>"),
         objective, objective_text,
-        w.HTML(f"<b>{html.escape(POST_PROMPTS['strategy'])}</b>"), strategy,
-        w.HTML(f"<b>{html.escape(POST_PROMPTS['technology'])}</b>"), technology])
+        w.HTML(f"<b>{_text(POST_PROMPTS['strategy'])}</b>"), strategy,
+        w.HTML(f"<b>{_text(POST_PROMPTS['technology'])}</b>"), technology])
 
     # -- 4 strategy: reach against conversation ----------------------------------------------------
     try:
@@ -223,7 +226,7 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
     else:
         shift.disabled = True
         shift_view = None
-        shift_box = w.VBox([w.HTML(f"<p>{html.escape(trade_problem)}</p>")])
+        shift_box = w.VBox([w.HTML(f"<p>{_text(trade_problem)}</p>")])
 
     # -- 5 measures ------------------------------------------------------------------------------
     target_rows = []
@@ -309,13 +312,13 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
 
     def summarise(_change: object = None) -> None:
         step = TAB_TITLES[tabs.selected_index or 0]
-        lines = [f"<b>Open: step {html.escape(step)}.</b> The plan so far:"]
+        lines = [f"<b>Open: step {_text(step)}.</b> The plan so far:"]
         metric = audit_metric.value
         if metric:
             b = account.audit.metrics[metric]
-            lines.append(f"<b>1 Audit:</b> {account.audit.baseline_posts:,} posts in the last "
-                         f"{account.audit.baseline_weeks:g} weeks ({account.audit.baseline_per_week:.1f}"
-                         f" a week); {html.escape(b.metric.label)} {b.metric.show(b.baseline)} "
+            lines.append(f"<b>1 Audit:</b> {account.audit.baseline_posts:,} posts in the "
+                         f"{account.audit.baseline_label} ({account.audit.baseline_per_week:.1f}"
+                         f" a week); {_text(b.metric.label)} {b.metric.show(b.baseline)} "
                          f"now, {b.metric.show(b.whole)} over the whole period.")
         answered = [c.value for c in listening.values() if c.value.strip()]
         lines.append(f"<b>2 Listening:</b> {len(answered)} of {len(listening)} prompts answered "
@@ -323,7 +326,7 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
                      + (": " + "; ".join(_excerpt(t, 30) for t in answered) + "." if answered
                         else "."))
         lines.append(f"<b>3 POST:</b> people {_excerpt(people.value)}; objective "
-                     f"<i>{html.escape(objective.value)}</i>; strategy {_excerpt(strategy.value)}; "
+                     f"<i>{_text(objective.value)}</i>; strategy {_excerpt(strategy.value)}; "
                      f"technology {_excerpt(technology.value)}.")
         if trade is not None:
             s = account.shift(shift.value)
@@ -339,7 +342,7 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
             typed = " ".join(x for x in (_excerpt(number.value, 12, ""),
                                          "by " + _excerpt(when.value, 12, "") if when.value.strip()
                                          else "") if x)
-            said.append(f"{check.row}. {html.escape(METRICS[pick.value].label)}"
+            said.append(f"{check.row}. {_text(METRICS[pick.value].label)}"
                         + (f" {typed}" if typed else "")
                         + f": {_STATUS_WORD[check.status].split(' ', 1)[1].lower()}")
         lines.append("<b>5 Targets:</b> " + "; ".join(said) + ".")
@@ -347,11 +350,11 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
         if d is not None:
             weeks = (f"{math.ceil(d.weeks)} weeks" if d.weeks <= 104 else f"{d.weeks / 52:.1f} years")
             lines.append(f"<b>6 Test:</b> {d.total_posts:,} posts ({weeks}) to detect a "
-                         f"{d.lift:.0%} lift in {html.escape(METRICS[d.metric].label)} "
+                         f"{d.lift:.0%} lift in {_text(METRICS[d.metric].label)} "
                          f"({'all platforms' if d.platform == 'all' else d.platform}; "
-                         f"{html.escape(d.short())}).")
+                         f"{_text(d.short())}).")
         else:
-            lines.append(f"<b>6 Test:</b> {html.escape(state['design_problem'] or 'not sized')}")
+            lines.append(f"<b>6 Test:</b> {_text(state['design_problem'] or 'not sized')}")
         summary.value = "<br>".join(lines)
 
     def on_audit(_change: object = None) -> None:
@@ -361,7 +364,7 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
         summarise()
 
     def on_objective(_change: object = None) -> None:
-        objective_text.value = f"<i>{html.escape(OBJECTIVES[objective.value])}</i>"
+        objective_text.value = f"<i>{_text(OBJECTIVES[objective.value])}</i>"
         summarise()
 
     def on_shift(_change: object = None) -> None:
@@ -370,7 +373,7 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
         s = account.shift(shift.value)
         with shift_view.batch_update():
             fill_shift_figure(shift_view, s)
-        shift_text.value = f"<p>{html.escape(shift_sentence(s, trade))}</p>"
+        shift_text.value = f"<p>{_text(shift_sentence(s, trade))}</p>"
         summarise()
 
     def on_target(i: int) -> Any:
@@ -382,7 +385,7 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
             verdicts[i].value = (f"<div role='status' style='border-left:5px solid {colour};"
                                  f"padding:2px 8px;margin:2px 0 8px'><b style='color:{colour}'>"
                                  f"{_STATUS_WORD[check.status]}</b> "
-                                 f"{html.escape(check.sentence.split(': ', 1)[-1])}</div>")
+                                 f"{_text(check.sentence.split(': ', 1)[-1])}</div>")
             summarise()
         return update
 
@@ -397,12 +400,12 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
             else:
                 test_view.update(power_figure(d))
                 state["power_shown"] = True
-            test_text.value = f"<p>{html.escape(design_sentence(d))}</p>"
+            test_text.value = f"<p>{_text(design_sentence(d))}</p>"
         except StrategyError as problem:
             state["design"], state["design_problem"] = None, f"The test cannot be sized: {problem}."
             test_view.update(_message_figure(f"The test cannot be sized: {problem}"[:120]))
             state["power_shown"] = False
-            test_text.value = f"<p>{html.escape(state['design_problem'])}</p>"
+            test_text.value = f"<p>{_text(state['design_problem'])}</p>"
         summarise()
 
     def on_export(_button: object) -> None:
@@ -410,10 +413,10 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
             plan_now = make_plan(account, current(), name=name, data_label=data_label)
             page, text = write_plan(plan_now, folder)
         except OSError as problem:
-            exported.value = f"\u26a0 Not written: {html.escape(str(problem))}."
+            exported.value = f"\u26a0 Not written: {_text(str(problem))}."
             return
-        exported.value = (f"\u2714 Written: <code>{html.escape(_shown_path(page))}</code> and "
-                          f"<code>{html.escape(page.with_suffix('.md').name)}</code> in the same "
+        exported.value = (f"\u2714 Written: <code>{_text(_shown_path(page))}</code> and "
+                          f"<code>{_text(page.with_suffix('.md').name)}</code> in the same "
                           "folder, on this computer only (nothing was uploaded; a new name for "
                           "each export, so nothing is overwritten). Open the .html file in a "
                           "browser to read or print it.")
@@ -434,9 +437,9 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
     for i, title in enumerate(TAB_TITLES):
         tabs.set_title(i, title)
     tabs.observe(summarise, names="selected_index")
-    objective_text.value = f"<i>{html.escape(OBJECTIVES[objective.value])}</i>"
+    objective_text.value = f"<i>{_text(OBJECTIVES[objective.value])}</i>"
     if trade is not None:
-        shift_text.value = f"<p>{html.escape(shift_sentence(account.shift(shift.value), trade))}</p>"
+        shift_text.value = f"<p>{_text(shift_sentence(account.shift(shift.value), trade))}</p>"
     for i in range(TARGET_ROWS):
         on_target(i)()
     if account.testable:
