@@ -260,8 +260,8 @@ READINGS_REACH = {
          "conversation costs no reach there, and even adds some.",
     "b": "Per post, TikTok's conversational posts reached more people, but they were posted "
          "later on average, when the account had far more followers; per 1,000 followers the "
-         "difference is inside its 95% interval, so these posts show no clear reach cost or gain "
-         "from style.",
+         "difference's 95% interval includes zero, so these posts show no clear reach cost or "
+         "gain from style.",
     "c": "Per 1,000 followers, conversational posts reached fewer people: conversation costs "
          "TikTok reach, so the brand should keep broadcasting there.",
     "d": "Reach cannot be compared between styles at all on TikTok, because its followers grew "
