@@ -642,7 +642,7 @@ def test_q2_facebook_posts_per_week(posts, facebook):
     assert L.q2.evaluate(right + 1).message == L.q2.wrong
 
 
-@pytest.mark.filterwarnings("ignore:.*Failed to converge")
+@pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.ConvergenceWarning")
 def test_q3_posts_per_arm_with_statsmodels(facebook):
     _, fb = facebook
     likes = fb["likes"]
