@@ -329,6 +329,14 @@ def test_ab_design_is_statsmodels_on_the_baselines_mean_and_spread(posts, accoun
     assert account.design("comments_per_post", 0.3).sd == pytest.approx(pooled)
 
 
+def test_a_huge_effect_still_gets_a_sample_size():
+    """statsmodels' root finder returns nan when two posts per arm already suffice."""
+    assert S._n_per_arm(8.0, 0.05, 0.8, "two-sided") == 2
+    assert TTestIndPower().power(effect_size=8.0, nobs1=2, alpha=0.05) >= 0.8
+    assert S._n_per_arm(0.3, 0.05, 0.8, "two-sided") == pytest.approx(
+        TTestIndPower().solve_power(effect_size=0.3, alpha=0.05, power=0.8))
+
+
 def test_ab_design_refuses_bad_settings_in_one_sentence(account):
     for kwargs, words in (({"lift": 0}, "above 0"), ({"alpha": 0.7}, "alpha"),
                           ({"power": 1.0}, "power"), ({"alternative": "smaller"}, "alternative"),
@@ -506,6 +514,17 @@ def test_canvas_runs_on_fixture_exports_and_says_what_they_lack(path, tmp_path):
     next(x for x in _walk(box) if isinstance(x, w.Button)).click()
     page = next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
     assert export.layout_title in page and "6. Test it" in page
+
+
+EVERY_LAYOUT = sorted(p for p in FIXTURES.iterdir() if p.is_file()
+                      and p.suffix in {".csv", ".xls", ".zip"})
+
+
+@pytest.mark.parametrize("path", EVERY_LAYOUT, ids=lambda p: p.name)
+def test_canvas_builds_on_every_export_layout_and_every_control_counts(path, tmp_path):
+    box = strategy_canvas(load_export(path), folder=tmp_path)
+    assert "cannot start" not in _summary(box)
+    assert _controls_all_change(box) == []
 
 
 def test_canvas_with_no_posts_says_so_in_a_sentence():

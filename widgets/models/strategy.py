@@ -1019,10 +1019,25 @@ def ab_design(posts: Posts, metric: str, lift: float = 0.2, alpha: float = 0.05,
 
 @functools.lru_cache(maxsize=512)
 def _n_per_arm(effect_size: float, alpha: float, power: float, alternative: str) -> float:
+    """statsmodels' posts per arm. Its root finder gives up (nan) when the effect is so large
+    that a handful of posts suffice; then the smallest whole number of posts with enough power
+    (statsmodels' own ``power``, from 2 posts per arm up) is the answer."""
     from statsmodels.stats.power import TTestIndPower
+    from statsmodels.tools import sm_exceptions  # noqa: F401 - it sets its warning filters on import
 
-    return float(TTestIndPower().solve_power(effect_size=effect_size, alpha=alpha, power=power,
-                                             ratio=1.0, alternative=alternative))
+    analysis = TTestIndPower()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a failed search is handled below, not shown
+        n = float(analysis.solve_power(effect_size=effect_size, alpha=alpha, power=power,
+                                       ratio=1.0, alternative=alternative))
+    if math.isfinite(n):
+        return n
+    sizes = np.arange(2, 100_001, dtype=float)
+    reached = analysis.power(effect_size=effect_size, nobs1=sizes, alpha=alpha, ratio=1.0,
+                             alternative=alternative) >= power
+    if not reached.any():
+        raise StrategyError("no test of up to 100,000 posts per arm would reach that power")
+    return float(sizes[int(np.argmax(reached))])
 
 
 def _design(metric: str, platform: str, lift: float, alpha: float, power: float,
