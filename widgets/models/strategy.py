@@ -401,11 +401,12 @@ def bootstrap_means(values: np.ndarray, n_boot: int = N_BOOT, seed: int = SEED) 
     for start in range(0, n_boot, step):
         b = min(step, n_boot - start)
         idx = rng.integers(0, n, size=(b, n))
-        for j in range(k):
-            counts = finite[idx, j].sum(axis=1)
-            sums = filled[idx, j].sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[start:start + b, j] = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+        # how often each row was drawn in each resample; then every column's sums at once
+        times = np.bincount((idx + n * np.arange(b)[:, None]).ravel(), minlength=b * n)
+        times = times.reshape(b, n).astype(float)
+        sums, counts = times @ filled, times @ finite
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[start:start + b] = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
     return out[:, 0] if flat else out
 
 
