@@ -478,7 +478,7 @@ def render_html(plan: Plan) -> str:
         f"<tr><td>{c.row}</td><td>{_esc(METRICS[c.metric].label if c.metric in METRICS else c.metric)}</td>"
         f"<td class='n'>{_esc(plan.entries.targets[c.row - 1][1]) or '&ndash;'}</td>"
         f"<td class='n'>{_esc(plan.entries.targets[c.row - 1][2]) or '&ndash;'}</td>"
-        f"<td>{_esc(_STATUS[c.status])}</td><td>{_esc(c.sentence.split(': ', 1)[-1])}</td></tr>"
+        f"<td>{_esc(_STATUS[c.status])}</td><td>{_esc(c.reason)}</td></tr>"
         for c in plan.checks)
     out.append(
         "<section><h2>5. Measures: SMART targets (Doran, 1981)</h2>"
@@ -542,7 +542,7 @@ def render_markdown(plan: Plan) -> str:
         _m, value, by = plan.entries.targets[c.row - 1]
         label = METRICS[c.metric].label if c.metric in METRICS else c.metric
         lines.append(f"| {c.row} | {label} | {_cell(value) or '-'} | {_cell(by) or '-'} | "
-                     f"{_STATUS[c.status]} | {_cell(c.sentence.split(': ', 1)[-1])} |")
+                     f"{_STATUS[c.status]} | {_cell(c.reason)} |")
     lines += ["", "## 6. Test it: broadcast against conversational posts", "",
               design_sentence(plan.design) if plan.design is not None
               else plan.design_problem or "", ""]

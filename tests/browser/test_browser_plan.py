@@ -76,6 +76,24 @@ def test_three_canvases_render_without_a_problem(canvases: Session):
     screenshot(page, "09-canvas-on-exports")
 
 
+def test_every_tab_of_the_canvas_shows_its_step(canvases: Session):
+    """Each tab of Copperpot's canvas opens and shows its step (a screenshot of each, for review)."""
+    box = canvases.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .course-widget").first
+    titles = box.locator(".lm-TabBar-tab")
+    expected = ("Every metric the data allows", "What did listening", "Groundswell's POST",
+                "Predict first", "A SMART target", "A test of broadcast against conversational")
+    assert titles.count() == len(expected)
+    for i, words in enumerate(expected):
+        titles.nth(i).click()
+        panel = box.locator(".widget-tab-contents > .lm-Widget:not(.lm-mod-hidden)").first
+        panel.wait_for(state="visible", timeout=10_000)
+        assert words in panel.inner_text(), (i, words)
+        target = screenshot_dir() / f"09-canvas-tab-{i + 1}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        box.screenshot(path=str(target))
+    titles.nth(0).click()
+
+
 def test_each_canvas_responds_to_a_learner_and_to_the_keyboard(canvases: Session):
     failures = []
     for index in range(len(canvases.report.widgets)):

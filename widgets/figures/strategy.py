@@ -112,14 +112,11 @@ def shift_figure(shift: Shift, trade: TradeOff) -> go.Figure:
     """Two bars, reach and comments per week, each the expected percent change for the shift, with
     its 95% bootstrap interval, against a zero line (no change)."""
     y, up, down = shift_values(shift)
-    reach_name = "reach" if trade.reach_column == "reach" else "impressions"
-    labels = [f"{reach_name} per week", "comments per week"]
-    text = [f"{_signed(v)}%" for v in (shift.reach_pct, shift.comments_pct)]
     fig = go.Figure(go.Bar(
-        x=labels, y=y, text=text, textposition="outside", marker_color=[REACH_COLOUR, COMMENTS_COLOUR],
+        x=shift_labels(shift, trade.reach_column), y=y, marker_color=[REACH_COLOUR, COMMENTS_COLOUR],
         error_y={"type": "data", "array": up, "arrayminus": down, "visible": True,
                  "color": "#333333"},
-        hovertemplate="%{x}: %{y:+.1f}%<extra></extra>", showlegend=False, cliponaxis=False))
+        hovertemplate="%{x}<extra></extra>", showlegend=False))
     fig.add_hline(y=0, line={"color": "#000000", "width": 2})
     top = max([abs(v) for v in (*np.add(y, up), *np.subtract(y, down))] + [1.0])
     fig.update_layout(
@@ -130,12 +127,21 @@ def shift_figure(shift: Shift, trade: TradeOff) -> go.Figure:
     return fig
 
 
-def fill_shift_figure(figure: object, shift: Shift) -> None:
+def shift_labels(shift: Shift, reach_column: str = "reach") -> list[str]:
+    """The bars' names, each with its value and interval (so no label sits on a whisker)."""
+    reach = "reach" if reach_column == "reach" else "impressions"
+    return [f"{name} per week: {_signed(value)}%<br>({_signed(low)} to {_signed(high)}%)"
+            for name, value, low, high in (
+                (reach, shift.reach_pct, shift.reach_pct_low, shift.reach_pct_high),
+                ("comments", shift.comments_pct, shift.comments_pct_low, shift.comments_pct_high))]
+
+
+def fill_shift_figure(figure: object, shift: Shift, reach_column: str = "reach") -> None:
     """Change a shown :func:`shift_figure` in place (inside ``batch_update``)."""
     y, up, down = shift_values(shift)
     bar = figure.data[0]
     bar.y = y
-    bar.text = [f"{_signed(v)}%" for v in (shift.reach_pct, shift.comments_pct)]
+    bar.x = shift_labels(shift, reach_column)
     bar.error_y.array = up
     bar.error_y.arrayminus = down
     top = max([abs(v) for v in (*np.add(y, up), *np.subtract(y, down))] + [1.0])

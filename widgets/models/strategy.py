@@ -602,6 +602,16 @@ class TargetCheck:
     def is_target(self) -> bool:
         return self.status in {"implausible", "caution", "plausible"}
 
+    @property
+    def reason(self) -> str:
+        """The sentence without its "Target N: " and without the verdict word it starts with
+        (shown beside the verdict)."""
+        text = self.sentence.split(": ", 1)[-1]
+        for word in ("plausible. ", "implausible. "):
+            if text.startswith(word):
+                return text[len(word):]
+        return text
+
 
 def check_target(audit: Audit, row: int, metric: str, value: object, by: object,
                  start: date, posts_per_week: float | None = None,

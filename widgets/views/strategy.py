@@ -74,8 +74,7 @@ _STATUS_WORD = {"plausible": "\u2714 Plausible", "caution": "\u26a0 Reconsider",
                 "empty": "\u25cb Not written"}
 
 
-TAB_TITLES = ("1 Audit", "2 Listening", "3 POST", "4 Reach or conversation?", "5 Targets",
-              "6 Test it")
+TAB_TITLES = ("1 Audit", "2 Listening", "3 POST", "4 Trade-off", "5 Targets", "6 Test it")
 
 
 def _excerpt(text: str, n: int = 40, empty: str = "(not written)") -> str:
@@ -160,7 +159,7 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
         return view_box("strategy-canvas", [w.HTML(_text(data_label)), summary])
 
     header = w.HTML(f"<b>{_text(data_label)}</b> The plan starts on "
-                    f"{account.start:%d %B %Y}, the day after the last post; the baseline "
+                    f"{account.start.day} {account.start:%B %Y}, the day after the last post; the baseline "
                     f"(\"now\") is the {account.audit.baseline_label}.")
 
     # -- 1 audit --------------------------------------------------------------------------------
@@ -372,7 +371,7 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
             return
         s = account.shift(shift.value)
         with shift_view.batch_update():
-            fill_shift_figure(shift_view, s)
+            fill_shift_figure(shift_view, s, trade.reach_column)
         shift_text.value = f"<p>{_text(shift_sentence(s, trade))}</p>"
         summarise()
 
@@ -385,7 +384,7 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
             verdicts[i].value = (f"<div role='status' style='border-left:5px solid {colour};"
                                  f"padding:2px 8px;margin:2px 0 8px'><b style='color:{colour}'>"
                                  f"{_STATUS_WORD[check.status]}</b> "
-                                 f"{_text(check.sentence.split(': ', 1)[-1])}</div>")
+                                 f"{_text(check.reason)}</div>")
             summarise()
         return update
 
