@@ -360,7 +360,7 @@ def test_figures_state_their_finding(account):
     assert fig.layout.shapes and fig.layout.yaxis.title.text.startswith("comments per post")
     s = account.shift(20)
     assert shift_title(s).startswith("85% conversational posts") and "association" in shift_title(s)
-    assert shift_figure(s, account.trade_off()).layout.yaxis.title.text.endswith("(% of now)")
+    assert shift_figure(s, account.trade_off()).layout.yaxis.title.text == "change a week (% of now)"
     assert shift_title(account.shift(0)).startswith("No shift")
     design = account.design("comments_per_post", 0.5, platform="instagram")
     pf = power_figure(design)

@@ -121,7 +121,7 @@ def shift_figure(shift: Shift, trade: TradeOff) -> go.Figure:
     top = max([abs(v) for v in (*np.add(y, up), *np.subtract(y, down))] + [1.0])
     fig.update_layout(
         template=register_template(), title=shift_title(shift), height=360,
-        yaxis={"title": "expected change per week (% of now)", "range": [-top * 1.3, top * 1.3],
+        yaxis={"title": "change a week (% of now)", "range": [-top * 1.3, top * 1.3],
                "zeroline": False},
         xaxis={"title": "what the account gets"}, title_font_size=15)
     return fig

@@ -217,11 +217,15 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
     shift_text = w.HTML()
     if trade is not None:
         shift_view = FigureView(shift_figure(account.shift(shift.value), trade))
+        built_in = ("<p><i>Copperpot's posts are synthetic: the course's generator set how "
+                    "each style changes comments, likes and shares, and gave style no effect on "
+                    "reach (datasets/README.md, posts.csv). The canvas finds those settings "
+                    "again; it does not discover them.</i></p>" if posts is None else "")
         shift_box = w.VBox([
             w.HTML("<p>How many of every 100 posts would you turn from broadcast to "
                    "conversational (negative: the other way)? <b>Predict first:</b> what will it "
                    "cost in reach, and gain in comments?</p>"),
-            shift, shift_view, shift_text])
+            shift, shift_view, shift_text, w.HTML(built_in)])
     else:
         shift.disabled = True
         shift_view = None
