@@ -5,6 +5,7 @@ Run from the repository root::
     python bench/benchmark.py                 # everything, writes docs/benchmark.md and .json
     python bench/benchmark.py --skip-suite    # leave out the full test suite's wall time
     python bench/benchmark.py --quick         # one run per notebook, 20 updates per widget
+    python bench/benchmark.py --skip-grader   # leave out the course grader's seconds per notebook
 
 Everything is DISCOVERED, nothing is listed: notebooks are ``lessons/`` and ``solutions/``
 ``NN-*.ipynb``; widgets are the functions in the ``__all__`` of each module in
@@ -59,6 +60,8 @@ KERNEL_PEAK_MB = 300.0
 # What a view may send to the browser (issue 17): widget state when displayed, and per update.
 DISPLAY_BYTES, UPDATE_BYTES = 1_000_000, 200_000
 SUITE_S = 600.0
+# The course grader (issue 11): seconds per notebook at most this many times the grader before it.
+GRADER_RATIO = 1.5
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,6 +282,79 @@ def bench_notebooks(paths: list[Path], repeat: int, log: Callable[[str], None]) 
         log(f"  {row['notebook']:40s} {row['wall_s']:.2f} s  x{row['ratio']:.2f}  own floor "
             f"{row['own_floor_s']:.2f} s  "
             f"{row['peak_mb'] or 0:.0f} MB  slowest cells {row['slowest_cells_s']}  {errs}")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The course grader
+# ---------------------------------------------------------------------------------------------
+def grade_before_issue_11(path: Path, timeout: int = 600) -> float:
+    """Seconds the grader took for one notebook before issue 11: the rebuilt notebook run top to
+    bottom by nbclient in one kernel, checks included, in the checks' automated mode."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from widgets import grader
+
+    rebuilt, _ = grader.rebuild(grader.pristine(path), json.loads(path.read_text(encoding="utf-8")))
+    node = nbformat.from_dict(rebuilt)
+    workdir = Path(tempfile.mkdtemp(prefix="course-bench-grader-"))
+    env = dict(os.environ, COURSE_CHECK_MODE="automated",
+               COURSE_PROGRESS_FILE=str(workdir / "progress.json"),
+               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+    start = time.perf_counter()
+    try:
+        client = NotebookClient(node, timeout=timeout, kernel_name="python3", allow_errors=True,
+                                resources={"metadata": {"path": str(workdir)}})
+        with client.setup_kernel(env=env, stderr=subprocess.DEVNULL):
+            for index, cell in enumerate(node.cells):
+                client.execute_cell(cell, index)
+    finally:
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
+    return time.perf_counter() - start
+
+
+def bench_grader(paths: list[Path], repeat: int, log: Callable[[str], None],
+                 sandbox: str = "auto") -> dict[str, Any]:
+    """The course grader on each solution notebook: seconds per notebook now and before issue 11.
+
+    Now: ``widgets.grader.grade`` in this process, in the sandbox ``auto`` chooses. Its first
+    notebook of each exercise also pays the grader's own imports and the checks' expected values
+    (computed once per run, then reused for every learner): reported apart as "first". Before:
+    :func:`grade_before_issue_11`. Both are measured in turn on the same notebook, ``repeat``
+    times; the median is reported and the budget is the ratio of medians.
+    """
+    from widgets import grader
+    from widgets.sandbox import Sandbox
+
+    settings = grader.Settings(sandbox=Sandbox.choose(sandbox))
+    course = {p.name[:2]: p for p in paths}
+    out: dict[str, Any] = {"sandbox": settings.box().mode, "sandbox_reason": settings.box().reason,
+                           "budget_ratio": GRADER_RATIO, "notebooks": []}
+    log(f"  {settings.box().describe()}")
+    for path in paths:
+        sub = grader.Submission("bench", path, path.name[:2])
+        first = grader.grade(sub, course, settings=settings)
+        now, before, errors = [], [], []
+        for _ in range(repeat):
+            before.append(grade_before_issue_11(path))
+            result = grader.grade(sub, course, settings=settings)
+            now.append(result.seconds)
+            if result.total != result.max_points:
+                errors.append(f"{result.total:g}/{result.max_points:g} {result.status}")
+        row = {"notebook": str(path.relative_to(ROOT)), "first_s": first.seconds,
+               "now_s": statistics.median(now), "before_s": statistics.median(before),
+               "now_runs_s": now, "before_runs_s": before, "errors": errors}
+        row["ratio"] = row["now_s"] / row["before_s"] if row["before_s"] else None
+        row["met"] = row["ratio"] is not None and row["ratio"] <= GRADER_RATIO and not errors
+        out["notebooks"].append(row)
+        log(f"  {row['notebook']:40s} now {row['now_s']:.2f} s (first {row['first_s']:.2f} s)  "
+            f"before {row['before_s']:.2f} s  x{row['ratio']:.2f}  {'; '.join(errors)}")
+    rows = out["notebooks"]
+    out["now_s_per_notebook"] = statistics.mean(r["now_s"] for r in rows) if rows else None
+    out["before_s_per_notebook"] = statistics.mean(r["before_s"] for r in rows) if rows else None
     return out
 
 
@@ -553,6 +629,90 @@ def bench_widgets(n: int, scales: tuple[int, ...], log: Callable[[str], None]) -
 
 
 # ---------------------------------------------------------------------------------------------
+# Scenarios a view declares for itself
+# ---------------------------------------------------------------------------------------------
+def discover_scenarios(package: str = "widgets.views"
+                       ) -> list[tuple[str, Callable[..., Any], dict[str, Any]]]:
+    """(view name, view function, scenario) for every entry of a views module's
+    ``BENCHMARK_SCENARIOS``: a budget of the view's own, on some of its controls.
+
+    A scenario is a dict: ``view`` (the function's name), ``name`` (what is measured), ``factor``
+    (copies of the data, as at 10x and 100x), ``controls`` (the descriptions of the controls to
+    change), ``budget_ms`` (for the p95, or None to report only), optionally ``kwargs`` for the
+    view and ``each_option_once`` (change each control once to each of its other options, in
+    order: every change a first visit, when the view computes on first visit).
+    """
+    pkg = importlib.import_module(package)
+    found = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        for scenario in getattr(module, "BENCHMARK_SCENARIOS", ()):
+            func = getattr(module, scenario["view"])
+            found.append((f"{info.name}.{scenario['view']}", func, scenario))
+    return found
+
+
+def bench_scenario(func: Callable[..., Any], scenario: dict[str, Any], n: int) -> dict[str, Any]:
+    """Build the view (with the scenario's data factor and arguments), then time changes of the
+    scenario's controls only: ``n`` random changes, or each option once."""
+    import ipywidgets as w
+
+    factor = int(scenario.get("factor", 1))
+    with scaled_data(factor):
+        t0 = time.perf_counter()
+        box = func(**scenario.get("kwargs", {}))
+        build_ms = (time.perf_counter() - t0) * 1000
+        wanted = list(scenario["controls"])
+        controls = [c for c in find_controls(box) if getattr(c, "description", None) in wanted]
+        errors = [f"no control called {d!r}" for d in wanted
+                  if d not in {getattr(c, "description", None) for c in controls}]
+        if scenario.get("each_option_once"):
+            times: list[float] = []
+            for ctl in controls:
+                if not isinstance(ctl, w.widgets.widget_selection._Selection):
+                    errors.append(f"{ctl.description}: each_option_once needs a selection control")
+                    continue
+                for index in range(len(ctl.options)):
+                    if index == ctl.index:
+                        continue
+                    t0 = time.perf_counter()
+                    try:
+                        ctl.index = index
+                    except Exception as exc:
+                        errors.append(f"{ctl.description}: {type(exc).__name__}: {exc}")
+                    times.append((time.perf_counter() - t0) * 1000)
+        else:
+            result = drive(controls, n=n)
+            times = result["times_ms"]
+            errors += result["errors"]
+    budget = scenario.get("budget_ms")
+    p95 = pct(times, 95)
+    return {"scenario": scenario["name"], "factor": factor, "controls": wanted, "build_ms": build_ms,
+            "n": len(times), "p50_ms": pct(times, 50), "p95_ms": p95, "max_ms": max(times, default=None),
+            "budget_ms": budget, "errors": sorted(set(errors)),
+            "met": None if budget is None else (p95 is not None and p95 <= budget and not errors)}
+
+
+def bench_scenarios(n: int, log: Callable[[str], None]) -> list[dict[str, Any]]:
+    rows = []
+    for name, func, scenario in discover_scenarios():
+        try:
+            r = bench_scenario(func, scenario, n)
+        except Exception as exc:  # the benchmark reports, it does not stop
+            r = {"scenario": scenario.get("name", "?"), "factor": scenario.get("factor", 1),
+                 "controls": scenario.get("controls", []), "build_ms": None, "n": 0, "p50_ms": None,
+                 "p95_ms": None, "max_ms": None, "budget_ms": scenario.get("budget_ms"),
+                 "errors": [f"{type(exc).__name__}: {exc}"], "met": False}
+        rows.append({"widget": name, **r})
+        log(f"  {name:38s} {r['scenario'][:44]:44s} x{r['factor']:<4d} build {r['build_ms'] or 0:7.1f} ms  "
+            f"p95 {r['p95_ms'] or 0:6.1f}  max {r['max_ms'] or 0:6.1f} ms  ({r['n']} changes) "
+            f"{'; '.join(r['errors'])}")
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
 # Datasets, suite, machine
 # ---------------------------------------------------------------------------------------------
 def bench_datasets(repeat: int = 3) -> list[dict[str, Any]]:
@@ -653,6 +813,8 @@ def render_markdown(res: dict[str, Any]) -> str:
          f"* kernel peak memory (VmHWM) at most {KERNEL_PEAK_MB:g} MB;",
          f"* what a view sends to the browser: at most {DISPLAY_BYTES / 1e6:g} MB of widget state when "
          f"displayed, at most {UPDATE_BYTES / 1e3:g} KB per update;",
+         f"* the course grader: seconds per notebook at most {GRADER_RATIO:g}× the grader before "
+         "issue 11;",
          f"* the whole test suite under {SUITE_S / 60:g} minutes on 2 cores.", ""]
     nbs = res.get("notebooks")
     if nbs:
@@ -719,6 +881,39 @@ def render_markdown(res: dict[str, Any]) -> str:
                          f"{_f((r['update_bytes_p50'] or 0) / 1e3)} | "
                          f"{_f((r['update_bytes_max'] or 0) / 1e3)} | {verdict(r['bytes_met'])} |")
         L.append("")
+    scen = res.get("scenarios")
+    if scen:
+        L += ["## Scenarios the views declare", "",
+              "Budgets a view sets for itself (`BENCHMARK_SCENARIOS` in its module), on some of its "
+              "controls only: the view is built with that many copies of the data, then only those "
+              "controls are changed (randomly, or once to each option in turn: every change then a "
+              "first visit).", "",
+              "| widget | scenario | data | build (ms) | changes | p50 (ms) | p95 (ms) | max (ms) | "
+              "budget (ms) | p95 |",
+              "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for r in scen:
+            err = f" ({len(r['errors'])} error(s))" if r["errors"] else ""
+            L.append(f"| {r['widget']}{err} | {r['scenario']} | {r['factor']}× | {_f(r['build_ms'])} | "
+                     f"{r['n']} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} | {_f(r['max_ms'])} | "
+                     f"{_f(r['budget_ms'], 'g')} | {verdict(r['met'])} |")
+        L.append("")
+    gr = res.get("grader")
+    if gr:
+        L += ["## The course grader (each solution notebook, as a learner's submission)", "",
+              f"`widgets.grader.grade` now (sandbox: **{gr['sandbox']}**"
+              + (f", {gr['sandbox_reason']}" if gr.get("sandbox_reason") else "") + ") and the grader "
+              "before issue 11 (the rebuilt notebook run by nbclient, checks in the learner's kernel), "
+              f"in turn on the same notebook, median of {res['settings']['repeat']}. **First** is the "
+              "grader's first notebook of that exercise in a run: it also pays the grader's own imports "
+              "and the checks' expected values, computed once per run and reused for every learner.", "",
+              "| notebook | now (s) | first (s) | before (s) | × before | budget |",
+              "|---|---:|---:|---:|---:|---|"]
+        for r in gr["notebooks"]:
+            err = " (not full marks)" if r["errors"] else ""
+            L.append(f"| {r['notebook']}{err} | {_f(r['now_s'], '.2f')} | {_f(r['first_s'], '.2f')} | "
+                     f"{_f(r['before_s'], '.2f')} | {_f(r['ratio'], '.2f')} | {verdict(r['met'])} |")
+        L += ["", f"Seconds per notebook: {_f(gr['now_s_per_notebook'], '.2f')} now, "
+              f"{_f(gr['before_s_per_notebook'], '.2f')} before.", ""]
     ds = res.get("datasets")
     if ds:
         L += ["## Datasets (cold load from CSV, loader cache cleared)", "",
@@ -815,6 +1010,10 @@ def headline(res: dict[str, Any]) -> list[str]:
             out.append(f"views send at most {max(r['display_bytes'] for r in sent) / 1e3:.0f} KB when "
                        f"displayed and {max(r['update_bytes_max'] or 0 for r in sent) / 1e3:.0f} KB "
                        "per update")
+    gr = res.get("grader")
+    if gr and gr.get("now_s_per_notebook") is not None:
+        out.append(f"grader: {gr['now_s_per_notebook']:.2f} s per notebook (sandbox {gr['sandbox']}), "
+                   f"{gr['before_s_per_notebook']:.2f} s before issue 11")
     if res.get("suite"):
         out.append(f"test suite: {res['suite']['wall_s'] / 60:.1f} min")
     return out
@@ -824,6 +1023,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--skip-suite", action="store_true", help="leave out the full test suite")
     ap.add_argument("--skip-notebooks", action="store_true", help="leave out the notebook runs")
+    ap.add_argument("--skip-grader", action="store_true", help="leave out the course grader's timing")
     ap.add_argument("--repeat", type=int, default=3, help="runs per notebook (median reported)")
     ap.add_argument("--updates", type=int, default=50, help="control changes per widget and scale")
     ap.add_argument("--quick", action="store_true", help="--repeat 1 --updates 20")
@@ -853,16 +1053,21 @@ def main(argv: list[str] | None = None) -> int:
                            "budgets": {"notebook_ratio": NOTEBOOK_RATIO, "notebook_slack_s": NOTEBOOK_SLACK_S,
                                        "widget_p95_ms": WIDGET_P95_MS, "kernel_peak_mb": KERNEL_PEAK_MB,
                                        "display_bytes": DISPLAY_BYTES, "update_bytes": UPDATE_BYTES,
-                                       "suite_s": SUITE_S}}
+                                       "suite_s": SUITE_S, "grader_ratio": GRADER_RATIO}}
     if not args.skip_notebooks:
         log("notebooks:")
         res["notebooks"] = bench_notebooks(discover_notebooks(), args.repeat, log)
+    if not args.skip_grader:
+        log("grader (solution notebooks):")
+        res["grader"] = bench_grader(sorted((ROOT / "solutions").glob(NOTEBOOK_GLOB)), args.repeat, log)
     log("datasets:")
     res["datasets"] = bench_datasets()
     for r in res["datasets"]:
         log(f"  {r['dataset']:20s} {r['rows']:>8,} rows  {r['cold_ms']:6.1f} ms")
     log("widgets:")
     res["widgets"] = bench_widgets(args.updates, SCALES, log)
+    log("scenarios the views declare:")
+    res["scenarios"] = bench_scenarios(args.updates, log)
     if not args.skip_browser:
         log("browser (JupyterLab in Chromium):")
         from bench.browser import bench_browser

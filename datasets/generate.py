@@ -175,8 +175,13 @@ def build_campaigns() -> tuple[pd.DataFrame, pd.DataFrame]:
 # --------------------------------------------------------------------------------------------
 NEEDS = ["need_price", "need_quality", "need_convenience", "need_sustainability",
          "need_community", "need_novelty"]
-# latent need groups (never shipped): bargain seekers, connoisseurs, rushed commuters,
-# conscious buyers, ritual & social drinkers
+#: Respondents in the survey.
+SURVEY_RESPONDENTS = 5000
+#: The five latent need groups the survey is built from (never shipped), in this order: bargain
+#: seekers, connoisseurs, rushed commuters, conscious buyers, ritual & social drinkers. Each row is
+#: a group's mean score (0-10) on the six NEEDS: k-means "finding" five clusters finds these.
+GROUP_NAMES = ["bargain seekers", "connoisseurs", "rushed commuters", "conscious buyers",
+               "ritual & social drinkers"]
 GROUP_CENTRES = np.array([
     [8.6, 4.0, 6.0, 2.8, 3.5, 3.0],
     [2.8, 9.0, 3.5, 5.5, 4.0, 8.2],
@@ -184,27 +189,58 @@ GROUP_CENTRES = np.array([
     [4.0, 6.5, 4.2, 9.0, 6.0, 5.0],
     [5.0, 5.2, 3.8, 4.8, 8.8, 3.2],
 ])
+#: Each group's share of respondents before the demographic tilts below.
+GROUP_SHARES = np.array([0.22, 0.18, 0.22, 0.17, 0.21])
+#: Demographic tilts of group membership (log-odds per income or age step): bargain seekers are
+#: more common at low income, connoisseurs at high income, commuters at working ages, ritual
+#: drinkers at older ages. Income bands are numbered 0 (low) to 3 (high), age bands 0 (18-24) to
+#: 5 (65+).
+INCOME_TILT_BARGAIN = 0.22
+INCOME_TILT_CONNOISSEUR = 0.15
+AGE_TILT_COMMUTER = 0.10
+AGE_TILT_RITUAL = 0.08
+#: Personal scale use (some people answer higher overall) and answer noise, in score points.
+SCALE_USE_SD = 0.35
+ANSWER_NOISE_SD = 1.05
+#: usual_brand is drawn with these shares, independently of everything else (group, demographics).
+BRANDS = ["copperpot", "beanhouse", "store_brand", "other"]
+BRAND_SHARES = np.array([0.24, 0.21, 0.30, 0.25])
+#: Mean cups per week (Poisson): rushed commuters drink more than every other group.
+CUPS_COMMUTER = 12
+CUPS_OTHER = 9
+#: top_need when several needs share a respondent's highest score: the respondent picks one of the
+#: tied needs, uniformly at random (a simulated "which one matters most?" follow-up question).
+TOP_NEED_TIES = "uniform among the tied needs"
+
+
+def _top_needs(scores: np.ndarray, rng: np.random.Generator) -> list[str]:
+    """Each row's highest-scored need; a tie is broken uniformly at random (TOP_NEED_TIES)."""
+    top = scores == scores.max(1, keepdims=True)
+    tied = top.sum(1)
+    pick = np.floor(rng.random(len(scores)) * tied).astype(int)  # which of the tied needs
+    choice = (top.cumsum(1) > pick[:, None]).argmax(1)
+    return [NEEDS[j].removeprefix("need_") for j in choice]
 
 
 def build_survey(return_groups: bool = False):
     rng = _rng(2)
-    n = 5000
+    n = SURVEY_RESPONDENTS
     age = rng.choice(6, n, p=AGE_SHARE)
     inc = rng.choice(4, n, p=INCOME_SHARE)
     reg = rng.choice(5, n, p=REGION_SHARE)
-    # groups cut across demographics: only mild tilts by age and income
-    base = np.log(np.array([0.22, 0.18, 0.22, 0.17, 0.21]))
+    # group membership tilts only mildly with age and income (the settings above)
+    base = np.log(GROUP_SHARES)
     tilt = np.zeros((n, 5))
-    tilt[:, 0] += 0.22 * (1.5 - inc)              # bargain seekers a little more in low income
-    tilt[:, 1] += 0.15 * (inc - 1.5)              # connoisseurs a little more in high income
-    tilt[:, 2] += 0.10 * (2.5 - np.abs(age - 2))  # commuters: working ages
-    tilt[:, 4] += 0.08 * (age - 2.5)              # ritual drinkers a little older
+    tilt[:, 0] += INCOME_TILT_BARGAIN * (1.5 - inc)             # bargain seekers: low income
+    tilt[:, 1] += INCOME_TILT_CONNOISSEUR * (inc - 1.5)         # connoisseurs: high income
+    tilt[:, 2] += AGE_TILT_COMMUTER * (2.5 - np.abs(age - 2))   # commuters: working ages
+    tilt[:, 4] += AGE_TILT_RITUAL * (age - 2.5)                 # ritual drinkers: older
     logits = base + tilt
     p = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
     u = rng.random(n)[:, None]
     group = (u > np.cumsum(p, 1)).sum(1)
-    person = rng.normal(0, 0.35, (n, 1))  # scale use: some people answer higher overall
-    scores = GROUP_CENTRES[group] + person + rng.normal(0, 1.05, (n, 6))
+    person = rng.normal(0, SCALE_USE_SD, (n, 1))  # scale use: some people answer higher overall
+    scores = GROUP_CENTRES[group] + person + rng.normal(0, ANSWER_NOISE_SD, (n, 6))
     scores = np.clip(np.rint(scores), 0, 10).astype(int)
     df = pd.DataFrame({"respondent_id": [f"S{i + 1:05d}" for i in range(n)],
                        "age_band": np.asarray(AGE_BANDS)[age],
@@ -212,43 +248,103 @@ def build_survey(return_groups: bool = False):
                        "region": np.asarray(REGIONS)[reg]})
     for j, col in enumerate(NEEDS):
         df[col] = scores[:, j]
-    df["top_need"] = [NEEDS[j].removeprefix("need_") for j in scores.argmax(1)]
+    df["top_need"] = ""  # filled last (its tie-break draws come after every other column's)
     # Ehrenberg-Bass: buyers of competing brands look alike in profile
-    brand_p = np.array([0.24, 0.21, 0.30, 0.25])
-    df["usual_brand"] = _pick(rng, ["copperpot", "beanhouse", "store_brand", "other"], n,
-                              p=brand_p)
-    df["cups_per_week"] = np.clip(rng.poisson(np.where(group == 2, 12, 9)), 0, 60)
+    df["usual_brand"] = _pick(rng, BRANDS, n, p=BRAND_SHARES)
+    df["cups_per_week"] = np.clip(rng.poisson(np.where(group == 2, CUPS_COMMUTER, CUPS_OTHER)), 0, 60)
+    df["top_need"] = _top_needs(scores, rng)
     return (df, group) if return_groups else df
 
 
 # --------------------------------------------------------------------------------------------
 # Lesson 03: exposure diary
 # --------------------------------------------------------------------------------------------
+# What the exposure panel builds in (lesson 03 names these settings; EVIDENCE.md 1). The functional
+# forms below are the generator's choices, not estimates from real people.
+EXPOSURE_PEOPLE = 300
+EXPOSURE_DAYS = 28
+#: median ad messages a person sees a day, and the spread between people (lognormal sigma)
+MESSAGES_MEDIAN = 330
+MESSAGES_PERSON_SPREAD = 0.45
+#: day-to-day spread of a person's messages (lognormal sigma)
+MESSAGES_DAY_SPREAD = 0.25
+#: weekend days bring this share of a weekday's messages
+WEEKEND_MESSAGE_FACTOR = 0.8
+#: a day's messages are clipped to this range: the panel knows nothing outside it
+MESSAGES_MIN = 20
+MESSAGES_MAX = 800
+#: each person's usual relevant share: Beta(a, b), mean about 0.29; plus this much daily noise (sd)
+RELEVANCE_BETA = (2.5, 6)
+RELEVANCE_DAY_SD = 0.06
+#: one extra repeat of the most repeated ad per this many messages seen (Poisson mean, at least
+#: MIN_EXTRA_REPEATS)
+MESSAGES_PER_EXTRA_REPEAT = 120
+MIN_EXTRA_REPEATS = 0.3
+#: attention capacity, in messages noticed a day: noticed = capacity x (1 - exp(-seen / capacity))
+#: (180 x (1 - exp(-360 / 180)) = 156 at 360 seen, before the relevance factor below; with the
+#: panel's typical relevance about 147, near Media Dynamics' (2014) 150-155 noticed of 360)
+ATTENTION_CAPACITY = 180
+#: day-to-day spread of the capacity (lognormal sigma)
+ATTENTION_CAPACITY_SPREAD = 0.1
+#: relevant messages are noticed more: x (ATTENTION_BASE + ATTENTION_RELEVANCE_GAIN x relevance)
+ATTENTION_BASE = 0.85
+ATTENTION_RELEVANCE_GAIN = 0.3
+#: next-day recall per message noticed, and how it grows with relevance (RECALL_RELEVANCE_BASE +
+#: relevance)
+RECALL_PER_NOTICED = 0.075
+RECALL_RELEVANCE_BASE = 0.4
+#: clutter: recall is multiplied by exp(-seen / RECALL_CLUTTER_SCALE), so it rises, peaks, falls
+RECALL_CLUTTER_SCALE = 420
+#: repetition helps recall up to this many showings of the top ad, and no further: recall x
+#: (RECALL_REPEAT_BASE + RECALL_REPEAT_GAIN x log(1 + min(repeats, limit)) / log(1 + limit))
+RECALL_REPEAT_LIMIT = 5
+RECALL_REPEAT_BASE = 0.6
+RECALL_REPEAT_GAIN = 0.6
+#: trust (0-10) = TRUST_BASE - TRUST_VOLUME_DROP x seen / MESSAGES_MAX
+#:                + TRUST_RELEVANCE_GAIN x (relevance - TRUST_RELEVANCE_CENTRE)
+#:                - TRUST_REPEAT_PENALTY x (repeats above TRUST_REPEAT_LIMIT) + person + noise
+TRUST_BASE = 6.4
+TRUST_VOLUME_DROP = 3.2
+TRUST_RELEVANCE_GAIN = 2.5
+TRUST_RELEVANCE_CENTRE = 0.3
+TRUST_REPEAT_PENALTY = 0.18
+TRUST_REPEAT_LIMIT = 4
+#: each person's own trust level (sd around TRUST_BASE, unrelated to their exposure) and daily noise
+TRUST_PERSON_SD = 0.9
+TRUST_DAY_SD = 0.6
+
+
 def build_exposure() -> pd.DataFrame:
     rng = _rng(3)
-    n_people, n_days = 300, 28
+    n_people, n_days = EXPOSURE_PEOPLE, EXPOSURE_DAYS
     days = pd.date_range("2025-02-03", periods=n_days, freq="D")
     pid = np.repeat(np.arange(n_people), n_days)
     day = np.tile(np.arange(n_days), n_people)
-    person_level = rng.lognormal(np.log(330), 0.45, n_people)
+    person_level = rng.lognormal(np.log(MESSAGES_MEDIAN), MESSAGES_PERSON_SPREAD, n_people)
     weekend = np.asarray(days.day_of_week >= 5)[day]
-    m = person_level[pid] * np.where(weekend, 0.8, 1.0) * rng.lognormal(0, 0.25, len(pid))
-    m = np.clip(np.rint(m), 20, 800).astype(int)
-    rel_person = rng.beta(2.5, 6, n_people)
-    relevance = np.clip(rel_person[pid] + rng.normal(0, 0.06, len(pid)), 0.01, 0.99)
-    repeats = 1 + rng.poisson(np.clip(m / 120, 0.3, None))
-    # attention capacity ~180 noticed a day: at 360 seen, about 155 noticed (Media Dynamics)
-    cap = 180 * rng.lognormal(0, 0.1, len(pid))
-    noticed_mean = cap * (1 - np.exp(-m / cap)) * (0.85 + 0.3 * relevance)
+    m = (person_level[pid] * np.where(weekend, WEEKEND_MESSAGE_FACTOR, 1.0)
+         * rng.lognormal(0, MESSAGES_DAY_SPREAD, len(pid)))
+    m = np.clip(np.rint(m), MESSAGES_MIN, MESSAGES_MAX).astype(int)
+    rel_person = rng.beta(*RELEVANCE_BETA, n_people)
+    relevance = np.clip(rel_person[pid] + rng.normal(0, RELEVANCE_DAY_SD, len(pid)), 0.01, 0.99)
+    repeats = 1 + rng.poisson(np.clip(m / MESSAGES_PER_EXTRA_REPEAT, MIN_EXTRA_REPEATS, None))
+    # attention saturates at the capacity (about 147 of 360 noticed: Media Dynamics says 150-155)
+    cap = ATTENTION_CAPACITY * rng.lognormal(0, ATTENTION_CAPACITY_SPREAD, len(pid))
+    noticed_mean = (cap * (1 - np.exp(-m / cap))
+                    * (ATTENTION_BASE + ATTENTION_RELEVANCE_GAIN * relevance))
     noticed = np.minimum(rng.poisson(noticed_mean), m)
     attention = np.round(100 * noticed / m, 1)
     # recall of brand messages next day: rises with what is noticed, falls with clutter
-    rep_gain = np.log1p(np.minimum(repeats, 5)) / np.log(6)
-    recall_mean = 0.075 * noticed * (0.4 + relevance) * np.exp(-m / 420) * (0.6 + 0.6 * rep_gain)
+    rep_gain = (np.log1p(np.minimum(repeats, RECALL_REPEAT_LIMIT))
+                / np.log(RECALL_REPEAT_LIMIT + 1))
+    recall_mean = (RECALL_PER_NOTICED * noticed * (RECALL_RELEVANCE_BASE + relevance)
+                   * np.exp(-m / RECALL_CLUTTER_SCALE) * (RECALL_REPEAT_BASE + RECALL_REPEAT_GAIN * rep_gain))
     recall = rng.poisson(recall_mean)
-    trust_person = rng.normal(0, 0.9, n_people)
-    trust = (6.4 - 3.2 * (m / 800) + 2.5 * (relevance - 0.3) - 0.18 * np.maximum(repeats - 4, 0)
-             + trust_person[pid] + rng.normal(0, 0.6, len(pid)))
+    trust_person = rng.normal(0, TRUST_PERSON_SD, n_people)
+    trust = (TRUST_BASE - TRUST_VOLUME_DROP * (m / MESSAGES_MAX)
+             + TRUST_RELEVANCE_GAIN * (relevance - TRUST_RELEVANCE_CENTRE)
+             - TRUST_REPEAT_PENALTY * np.maximum(repeats - TRUST_REPEAT_LIMIT, 0)
+             + trust_person[pid] + rng.normal(0, TRUST_DAY_SD, len(pid)))
     trust = np.round(np.clip(trust, 0, 10), 1)
     return pd.DataFrame({
         "person_id": [f"D{i + 1:03d}" for i in pid],
@@ -419,11 +515,16 @@ def build_posts() -> pd.DataFrame:
 
 
 USER_POOL = 9000
+#: Heavy-tailed activity (lessons 04-07): each account's share of what is written is drawn from a
+#: Pareto (Lomax) distribution with this shape, plus ACTIVITY_FLOOR. A shape near 1 has a very
+#: heavy tail: a few super-users write much of what is written, most people almost nothing.
+ACTIVITY_PARETO_SHAPE = 1.1
+ACTIVITY_FLOOR = 0.05
 
 
 def _user_weights(rng: np.random.Generator) -> np.ndarray:
     """Heavy-tailed activity: a few super-users write much of what is written."""
-    w = rng.pareto(1.1, USER_POOL) + 0.05
+    w = rng.pareto(ACTIVITY_PARETO_SHAPE, USER_POOL) + ACTIVITY_FLOOR
     return w / w.sum()
 
 
@@ -442,6 +543,14 @@ COMMENT_TOP = {
 COMMENT_REPLY = ["Same here!", "Agreed, the {blend} is great.", "Try it with oat milk.",
                  "Mine arrived yesterday.", "Not for me, too strong.", "Good point.",
                  "Thanks, will try that.", "Ha, me too."]
+#: How often the brand answers a comment (lessons 04, 06, 07): its chance grows from
+#: BRAND_REPLY_BASE over the two years by BRAND_REPLY_GROWTH, plus BRAND_REPLY_CONVERSATIONAL on a
+#: post that is not a broadcast. COMMENT_TOP_LEVEL_SHARE of comments start a thread; the rest reply
+#: to an earlier comment on the same post.
+BRAND_REPLY_BASE = 0.22
+BRAND_REPLY_GROWTH = 0.25
+BRAND_REPLY_CONVERSATIONAL = 0.12
+COMMENT_TOP_LEVEL_SHARE = 0.62
 BRAND_REPLY = ["Thanks so much! Enjoy your {blend}.", "Great question: yes, it comes in {product}.",
                "Sorry about that! Send us a DM with your order number and we will fix it.",
                "Thank you for sharing this with us!", "Noted, passing it to the roasting team.",
@@ -460,8 +569,9 @@ def build_comments(posts: pd.DataFrame) -> pd.DataFrame:
         if n == 0:
             continue
         # brand answers more comments on conversational posts and in year two
-        p_brand = 0.22 + 0.25 * frac[i] + (0.12 if conv[i] else 0.0)
-        p_top = 0.62
+        p_brand = (BRAND_REPLY_BASE + BRAND_REPLY_GROWTH * frac[i]
+                   + (BRAND_REPLY_CONVERSATIONAL if conv[i] else 0.0))
+        p_top = COMMENT_TOP_LEVEL_SHARE
         local_auth, local_t, local_ids, local_top, local_brand = [], [], [], [], []
         pool = rng.choice(USER_POOL, size=n, p=w)
         for j in range(n):
@@ -575,7 +685,14 @@ CRISIS_TEMPLATES = [
 MENTION_TAILS = ["", "", "", " #coffee", " #morningcoffee", " #copperpot", " #espresso",
                  " @CopperpotCoffee", " (north district)", " (harbour side)", " #flatwhite"]
 MENTION_HEADS = ["Hey @CopperpotCoffee, ", "So, ", "Update: ", "PSA: ", "Me today: "]
+# The crisis is BUILT IN (lesson 05 says so): an app outage that starts on CRISIS_START with about
+# CRISIS_FIRST_DAY extra mentions, grows by a factor exp(CRISIS_GROWTH) a day for
+# CRISIS_GROWTH_DAYS days, then decays by exp(-CRISIS_DECAY) a day. All of it is about the app.
 CRISIS_START = pd.Timestamp("2025-03-10")
+CRISIS_FIRST_DAY = 3
+CRISIS_GROWTH = 0.85
+CRISIS_GROWTH_DAYS = 5
+CRISIS_DECAY = 0.35
 MENTION_PLATFORMS = ["x", "facebook", "instagram", "tiktok", "reviews", "forums"]
 
 
@@ -590,8 +707,10 @@ def build_mentions() -> pd.DataFrame:
     d_since = (days - CRISIS_START).days.to_numpy()
     # starts with a handful of complaints, grows for five days, decays over two weeks
     crisis = np.where(d_since < 0, 0,
-                      np.where(d_since <= 5, 3 * np.exp(0.85 * d_since),
-                               3 * np.exp(0.85 * 5) * np.exp(-0.35 * (d_since - 5))))
+                      np.where(d_since <= CRISIS_GROWTH_DAYS,
+                               CRISIS_FIRST_DAY * np.exp(CRISIS_GROWTH * d_since),
+                               CRISIS_FIRST_DAY * np.exp(CRISIS_GROWTH * CRISIS_GROWTH_DAYS)
+                               * np.exp(-CRISIS_DECAY * (d_since - CRISIS_GROWTH_DAYS))))
     crisis = rng.poisson(crisis)
     topics = list(MENTION_TEMPLATES)
     topic_p = [0.28, 0.16, 0.2, 0.14, 0.1, 0.12]
@@ -693,27 +812,58 @@ IDEA_CATEGORIES = {
 }
 
 
+IDEAS = 1400
+#: votes an idea collects: lognormal (mu, sigma), scaled down for ideas younger than
+#: IDEA_VOTE_RAMP_DAYS (they have had less time to collect them)
+IDEA_VOTES_LOGNORMAL = (1.4, 1.35)
+IDEA_VOTE_RAMP_DAYS = 60
+#: The board's review rules (lesson 07). An idea older than IDEA_REVIEW_AFTER_DAYS is reviewed
+#: with chance IDEA_REVIEW_BASE, plus IDEA_REVIEW_BONUS_HIGH if it has IDEA_REVIEW_VOTES_HIGH votes
+#: or more, plus IDEA_REVIEW_BONUS_MID if it has IDEA_REVIEW_VOTES_MID or more (a vote threshold,
+#: like LEGO Ideas' 10,000 supporters, but tiny). A reviewed idea older than
+#: IDEA_DECIDE_AFTER_DAYS is decided with chance IDEA_DECIDED_SHARE; a decided idea is shipped with
+#: chance IDEA_SHIP_BASE + IDEA_SHIP_POPULARITY x popularity, planned with chance
+#: IDEA_PLAN_BASE + IDEA_PLAN_POPULARITY x popularity (above the shipped ones), otherwise declined;
+#: popularity = votes / IDEA_POPULAR_VOTES, at most 1. Every other idea stays "new": never answered.
+IDEA_REVIEW_AFTER_DAYS = 21
+IDEA_REVIEW_BASE = 0.12
+IDEA_REVIEW_VOTES_HIGH = 25
+IDEA_REVIEW_BONUS_HIGH = 0.8
+IDEA_REVIEW_VOTES_MID = 8
+IDEA_REVIEW_BONUS_MID = 0.3
+IDEA_DECIDE_AFTER_DAYS = 45
+IDEA_DECIDED_SHARE = 0.8
+IDEA_POPULAR_VOTES = 150
+IDEA_SHIP_BASE = 0.06
+IDEA_SHIP_POPULARITY = 0.4
+IDEA_PLAN_BASE = 0.12
+IDEA_PLAN_POPULARITY = 0.5
+
+
 def build_ideas() -> pd.DataFrame:
     rng = _rng(8)
     w = _user_weights(rng)
-    n = 1400
+    n = IDEAS
     start = pd.Timestamp("2024-01-01")
     at = start + pd.to_timedelta(np.sort(rng.integers(0, 731 * 86400, n)), unit="s")
     cats = list(IDEA_CATEGORIES)
     cat = _pick(rng, cats, n, p=[0.22, 0.22, 0.14, 0.16, 0.12, 0.14])
     titles = [_fill(rng, str(rng.choice(IDEA_CATEGORIES[c]))) for c in cat]
     age_days = (pd.Timestamp("2025-12-31") - at).days.to_numpy()
-    votes = np.floor(rng.lognormal(1.4, 1.35, n) * np.minimum(1, (age_days + 5) / 60)).astype(int)
+    votes = np.floor(rng.lognormal(*IDEA_VOTES_LOGNORMAL, n)
+                     * np.minimum(1, (age_days + 5) / IDEA_VOTE_RAMP_DAYS)).astype(int)
     status = np.full(n, "new", dtype=object)
     u = rng.random(n)
-    reviewed = (age_days > 21) & (u < 0.12 + 0.8 * (votes >= 25) + 0.3 * (votes >= 8))
+    reviewed = (age_days > IDEA_REVIEW_AFTER_DAYS) & (
+        u < IDEA_REVIEW_BASE + IDEA_REVIEW_BONUS_HIGH * (votes >= IDEA_REVIEW_VOTES_HIGH)
+        + IDEA_REVIEW_BONUS_MID * (votes >= IDEA_REVIEW_VOTES_MID))
     status[reviewed] = "under_review"
     v = rng.random(n)
-    decided = reviewed & (age_days > 45) & (v < 0.8)
+    decided = reviewed & (age_days > IDEA_DECIDE_AFTER_DAYS) & (v < IDEA_DECIDED_SHARE)
     z = rng.random(n)
-    pop = np.clip(votes / 150, 0, 1)
-    impl = decided & (z < 0.06 + 0.4 * pop)
-    planned = decided & ~impl & (z < 0.12 + 0.5 * pop)
+    pop = np.clip(votes / IDEA_POPULAR_VOTES, 0, 1)
+    impl = decided & (z < IDEA_SHIP_BASE + IDEA_SHIP_POPULARITY * pop)
+    planned = decided & ~impl & (z < IDEA_PLAN_BASE + IDEA_PLAN_POPULARITY * pop)
     status[decided] = "declined"
     status[planned] = "planned"
     status[impl] = "implemented"
@@ -729,6 +879,19 @@ def build_ideas() -> pd.DataFrame:
     })
 
 
+#: The community forum (lesson 07): FORUM_MEMBERS accounts, drawn by activity (ACTIVITY_PARETO_SHAPE),
+#: write FORUM_REPLIES replies to each other (self-replies dropped), writer and addressee both
+#: drawn in proportion to activity, so the most active are also the most replied to. A share
+#: FORUM_TO_BRAND of them is addressed to the brand instead. A reply gets one back with chance
+#: BRAND_REPLY_BACK when it was addressed to the brand (the brand answers), MEMBER_REPLY_BACK
+#: when addressed to a member.
+FORUM_MEMBERS = 700
+FORUM_REPLIES = 5200
+FORUM_TO_BRAND = 0.07
+BRAND_REPLY_BACK = 0.6
+MEMBER_REPLY_BACK = 0.12
+
+
 def build_interactions(posts: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
     """Reply edges from comments.csv plus the community forum, in one directed edge list."""
     rng = _rng(9)
@@ -741,22 +904,22 @@ def build_interactions(posts: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFr
                        "channel": plat.loc[c["post_id"]].to_numpy(),
                        "context": "comment_reply"})
     e1 = e1[e1["source_author"] != e1["target_author"]]
-    # community forum: preferential, heavy-tailed; about a third of replies get one back
+    # community forum: heavy-tailed activity; some replies get one back
     w = _user_weights(rng)
-    active = rng.choice(USER_POOL, 700, replace=False, p=w)
+    active = rng.choice(USER_POOL, FORUM_MEMBERS, replace=False, p=w)
     aw = w[active] / w[active].sum()
-    n = 5200
+    n = FORUM_REPLIES
     src = active[rng.choice(len(active), n, p=aw)]
     tgt = active[rng.choice(len(active), n, p=aw)]
     keep = src != tgt
     src, tgt = src[keep], tgt[keep]
     t0 = pd.Timestamp("2024-01-01")
     at = t0 + pd.to_timedelta(rng.integers(0, 730 * 86400, len(src)), unit="s")
-    brand_t = rng.random(len(src)) < 0.07
+    brand_t = rng.random(len(src)) < FORUM_TO_BRAND
     src_ids = np.array([_user(s + 1) for s in src], dtype=object)
     tgt_ids = np.array([_user(t + 1) for t in tgt], dtype=object)
     tgt_ids[brand_t] = BRAND
-    back = rng.random(len(src)) < np.where(brand_t, 0.6, 0.12)
+    back = rng.random(len(src)) < np.where(brand_t, BRAND_REPLY_BACK, MEMBER_REPLY_BACK)
     e2 = pd.DataFrame({"source_author": src_ids, "target_author": tgt_ids,
                        "at": at.strftime(DT), "channel": "community", "context": "forum"})
     e3 = pd.DataFrame({"source_author": tgt_ids[back], "target_author": src_ids[back],

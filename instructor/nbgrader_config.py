@@ -14,6 +14,9 @@ HERE = Path(__file__).resolve().parent
 
 # 1. The checks must fail their cell when an answer is not correct (one-line message), or
 #    nbgrader would give every check its points: this turns the checks' automated mode on.
+#    nbgrader runs the checks in the learner's kernel, so a learner's answer cell can turn it off
+#    again (instructor/README.md): for grades you must trust, grade submitted/ with the course
+#    grader (python -m widgets.grader submitted/ ...).
 os.environ["COURSE_CHECK_MODE"] = "automated"
 # Autograding must not write into anybody's progress file.
 os.environ.setdefault("COURSE_PROGRESS_FILE", str(HERE / ".autograde-progress.json"))

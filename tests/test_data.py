@@ -1,5 +1,7 @@
 """The synthetic data world: generator determinism, loader schema, calibration, loader errors.
 
+The real, published files (facebook_metrics.csv) are checked in tests/test_real_data.py.
+
 Calibration targets come from the course's fact sheet and are restated in datasets/README.md.
 """
 
@@ -24,6 +26,8 @@ from widgets.data import DatasetError  # noqa: E402
 
 DATASETS = ROOT / "datasets"
 GENERATOR = DATASETS / "generate.py"
+#: Real datasets shipped as published (not made by the generator; their own tests check them).
+REAL_FILES = {f"{n}.csv" for n in data.published()}
 
 
 def _generator():
@@ -45,8 +49,12 @@ def eta2(values, groups) -> float:
 # Generator
 # ---------------------------------------------------------------------------------------------
 def test_generator_reproduces_committed_files_byte_for_byte():
+    """Every CSV but the real, published files (data.published(); tests/test_real_data.py checks
+    those against their published checksums and counts) is the generator's output."""
     files = _generator().render_all()
-    assert sorted(files) == sorted(p.name for p in DATASETS.glob("*.csv"))
+    assert REAL_FILES == {"airline_tweets.csv", "facebook_metrics.csv"}
+    assert not REAL_FILES & set(files), "the generator must not make or check a real file"
+    assert sorted(files) == sorted(p.name for p in DATASETS.glob("*.csv") if p.name not in REAL_FILES)
     differ = [n for n, b in files.items() if (DATASETS / n).read_bytes() != b]
     assert differ == [], f"regenerate with python datasets/generate.py: {differ}"
     for b in files.values():
@@ -116,6 +124,8 @@ def test_every_dataset_loads_with_declared_dtypes(name):
             assert s.dtype == ("boolean" if c.nullable else "bool"), c.name
         elif c.kind in ("datetime", "date"):
             assert pd.api.types.is_datetime64_dtype(s), c.name
+        elif c.kind == "datetime_tz":
+            assert isinstance(s.dtype, pd.DatetimeTZDtype), c.name
         elif c.kind == "category":
             assert isinstance(s.dtype, pd.CategoricalDtype), c.name
             assert list(s.cat.categories) == list(c.categories), c.name
@@ -444,6 +454,133 @@ def test_mentions_have_variety_and_one_crisis_that_starts_small():
     assert app[start] < 0.2 * app[peak_day]  # a handful of complaints five days earlier
     assert daily[peak_day + pd.Timedelta(days=10)] < 0.3 * daily.max()  # then it decays
     assert daily[daily > 3 * daily.median()].index.nunique() <= 20  # one spike, not many
+
+
+# ---------------------------------------------------------------------------------------------
+# Lesson 05, the real airline tweets (published counts: datasets/README.md, FACTS)
+# ---------------------------------------------------------------------------------------------
+TWEETS = DATASETS / "airline_tweets.csv"
+TWEETS_SHA256 = "e98520fcada59a3beb13c4d8975c5e8a9459283cb2d91714a516dd8437fd7789"
+
+
+def test_airline_tweets_is_the_verified_copy_byte_for_byte():
+    import hashlib
+
+    assert hashlib.sha256(TWEETS.read_bytes()).hexdigest() == TWEETS_SHA256
+    assert not TWEETS.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" not in TWEETS.read_bytes()
+    assert "airline_tweets.csv" not in _generator().render_all()  # the generator never writes it
+
+
+def test_airline_tweets_match_the_published_counts():
+    t = data.load("airline_tweets")
+    assert len(t) == 14_640 and t["tweet_id"].nunique() == 14_485
+    repeats = t["tweet_id"].value_counts()
+    assert (repeats > 1).sum() == 155 and repeats.max() == 2  # the key is not unique: 155 ids twice
+    assert t["airline_sentiment"].value_counts().to_dict() == {
+        "negative": 9_178, "neutral": 3_099, "positive": 2_363}
+    assert t["airline"].value_counts().to_dict() == {
+        "United": 3_822, "US Airways": 2_913, "American": 2_759, "Southwest": 2_420, "Delta": 2_222,
+        "Virgin America": 504}
+    assert t["negativereason"].value_counts().to_dict() == {
+        "Customer Service Issue": 2_910, "Late Flight": 1_665, "Can't Tell": 1_190,
+        "Cancelled Flight": 847, "Lost Luggage": 724, "Bad Flight": 580,
+        "Flight Booking Problems": 529, "Flight Attendant Complaints": 481, "longlines": 178,
+        "Damaged Luggage": 74}
+    assert t["negativereason"].isna().sum() == 5_462
+    assert (t["negativereason"].notna() == (t["airline_sentiment"] == "negative")).all()
+
+
+def test_airline_tweets_keep_full_ids_offsets_confidences_and_retweets():
+    t = data.load("airline_tweets")
+    assert pd.api.types.is_string_dtype(t["tweet_id"]) and t["tweet_id"].str.fullmatch(r"\d{18}").all()
+    assert t["tweet_id"].iat[0] == "570306133677760513"
+    assert t["tweet_id"].str.endswith("000").sum() == 84  # genuine ids, also in Kaggle's sqlite
+    created = t["tweet_created"]
+    assert str(created.dt.tz) == "UTC-08:00"
+    assert created.min() == pd.Timestamp("2015-02-16 23:36:05-0800")
+    assert created.max() == pd.Timestamp("2015-02-24 11:53:37-0800")
+    assert created.iat[0].utcoffset() == pd.Timedelta(hours=-8)
+    assert t["airline_sentiment_confidence"].between(0.3, 1).all()
+    assert (t["airline_sentiment_confidence"] == 1).sum() == 10_445
+    assert t["negativereason_confidence"].isna().sum() == 4_118
+    assert t["retweet_count"].sum() > 0 and t["retweet_count"].max() >= 20
+    assert not {"name", "tweet_coord", "tweet_location", "user_timezone"} & set(t.columns)
+    assert "\n" in "".join(t["text"])  # quoted line breaks inside texts survive
+
+
+def _rewrite_tweets(folder: Path, change) -> Path:
+    """A copy of the tweets with ``change(row)`` applied to every data row (csv module)."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(TWEETS.read_text(encoding="utf-8"))))
+    header = rows[0]
+    out = [header] + [change(dict(zip(header, r, strict=True))) for r in rows[1:]]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(
+        [r if isinstance(r, list) else [r[h] for h in header] for r in out])
+    (folder / "airline_tweets.csv").write_text(buf.getvalue(), encoding="utf-8")
+    return folder
+
+
+def _excel_date(value: str) -> str:
+    t = pd.Timestamp(value)
+    return f"{t.month}/{t.day}/{t:%y} {t.hour}:{t:%M}"
+
+
+@pytest.mark.parametrize("change, column, phrase", [
+    (lambda r: {**r, "tweet_id": f"{float(r['tweet_id']):.5E}"}, "tweet_id", "scientific notation"),
+    (lambda r: {**r, "tweet_id": r["tweet_id"][:15] + "000"}, "tweet_id", "end in 000"),
+    (lambda r: {**r, "tweet_id": r["tweet_id"][:-1]}, "tweet_id", "not an id of 18 digits"),
+    (lambda r: {**r, "tweet_created": _excel_date(r["tweet_created"])}, "tweet_created",
+     "a spreadsheet may have rewritten the dates"),
+    (lambda r: {**r, "tweet_created": r["tweet_created"][:-6]}, "tweet_created", "UTC offset"),
+], ids=["ids-5.70306E+17", "ids-rounded-to-000", "ids-short", "dates-2/24/15 11:35", "no-offset"])
+def test_a_spreadsheet_mangled_copy_is_rejected_naming_file_column_and_row(tmp_path, change, column,
+                                                                           phrase):
+    err = _fails("airline_tweets", _rewrite_tweets(tmp_path, change))
+    msg = str(err)
+    assert "airline_tweets.csv" in msg and f"'{column}'" in msg and phrase in msg
+    assert "row 1 (line 2 of the file)" in msg and (err.file, err.column, err.row) == (
+        "airline_tweets.csv", column, 1)
+    assert "git checkout -- datasets/airline_tweets.csv" in err._render_traceback_()[1]
+
+
+def test_one_mangled_row_is_named_by_its_line_even_after_multi_line_texts(tmp_path):
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(TWEETS.read_text(encoding="utf-8"))))
+    bad = 300  # data row 300 comes after texts with line breaks in them
+    assert any("\n" in r[7] for r in rows[1:bad])
+    rows[bad][8] = "2/24/15 11:35"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    (tmp_path / "airline_tweets.csv").write_text(buf.getvalue(), encoding="utf-8")
+    line = next(i for i, text in enumerate(buf.getvalue().split("\n"), 1) if "2/24/15 11:35" in text)
+    assert line > bad + 1
+    msg = str(_fails("airline_tweets", tmp_path))
+    assert f"row {bad} (line {line} of the file)" in msg
+
+
+def test_a_few_genuine_ids_ending_in_000_are_accepted(tmp_path):
+    folder = _rewrite_tweets(tmp_path, lambda r: r)
+    assert len(data.load("airline_tweets", folder=folder)) == 14_640
+
+
+def test_windows_line_endings_load_the_same(tmp_path):
+    (tmp_path / "airline_tweets.csv").write_bytes(TWEETS.read_bytes().replace(b"\n", b"\r\n"))
+    a, b = data.load("airline_tweets", folder=tmp_path), data.load("airline_tweets")
+    assert len(a) == len(b) and (a["tweet_id"] == b["tweet_id"]).all()
+
+
+def test_airline_tweets_card_says_source_licence_what_was_removed_and_who_tweets():
+    readme = (DATASETS / "README.md").read_text(encoding="utf-8")
+    card = readme.split("## airline_tweets.csv", 1)[1].split("\n## ", 1)[0]
+    for phrase in ("CC BY-NC-SA 4.0", "Crowdflower", "Kaggle", "14,640", "14,485", "155",
+                   "name", "tweet_coord", "tweet_location", "user_timezone", "gold",
+                   "not a sample of passengers", "this file, not the course's code", TWEETS_SHA256):
+        assert phrase.lower() in card.lower(), phrase
 
 
 # ---------------------------------------------------------------------------------------------

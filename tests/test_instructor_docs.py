@@ -26,8 +26,14 @@ TOPICS = {
     "no nbgrader in the learners' image": ["nbgrader's extension should not be in the learners' image"],
     "nbgrader config": ["nbgrader_config.py", 'os.environ["COURSE_CHECK_MODE"] = "automated"',
                         "add_missing_cells", "inside the course repository", "PYTHONPATH"],
-    "course grader": ["python -m widgets.grader", "--out", "--feedback", "__", "--timeout"],
-    "grader isolation": ["What it does not isolate", "container", "throwaway account"],
+    "course grader": ["python -m widgets.grader", "--out", "--feedback", "__", "--timeout",
+                      "--cell-timeout", "not gradable", "stopped", "_reason"],
+    "grader integrity": ["check cells are not run", "as plain data", "in its own process",
+                         "One mistake costs one question"],
+    "grader containment": ["What is contained and what is not", "bubblewrap", "--sandbox on", "read-only",
+                           "no network", "Not contained", "sandbox: OFF", "container", "throwaway account"],
+    "nbgrader's integrity": ["nbgrader's autograde cannot give the course grader's integrity",
+                             "python -m widgets.grader submitted/"],
 }
 
 

@@ -1,9 +1,13 @@
 """The nbgrader round trip with the real nbgrader and the instructor's nbgrader_config.py.
 
-Every exercise in solutions/ (discovered) becomes an nbgrader assignment; three submissions of
-each are autograded: the solution (full marks), the blank exercise (zero) and a tampered copy that
+Every exercise in solutions/ (discovered) becomes an nbgrader assignment; four submissions of
+each are autograded: the solution (full marks), the blank exercise (zero), a tampered copy that
 hard-codes the first answer and deletes its check cell (zero for that question: the locked check
-cell comes back). The points are read from `nbgrader export`'s CSV.
+cell comes back), and the blank exercise with one line that turns the checks' automated mode off
+in the learner's kernel. nbgrader gives that last one FULL marks: its checks run in the learner's
+kernel, which is why the instructor kit says nbgrader cannot give the course grader's integrity.
+The points are read from `nbgrader export`'s CSV; then the course grader grades nbgrader's own
+`submitted/` folder, as the kit recommends, and gives the same notebook zero.
 """
 
 from __future__ import annotations
@@ -42,6 +46,14 @@ def tampered(path: Path) -> tuple[dict, str]:
     answer["source"] = f'{var} = "hard-coded"\n'
     notebook["cells"] = [c for c in notebook["cells"] if grading(c).get("grade_id") != f"{qid}_check"]
     return notebook, qid
+
+
+def env_tampered(path: Path) -> dict:
+    """The blank exercise with the checks' automated mode turned off in its first answer cell."""
+    notebook = read(path)
+    first = next(c for c in notebook["cells"] if grading(c).get("solution") and grading(c).get("grade_id"))
+    first["source"] = 'import os\nos.environ["COURSE_CHECK_MODE"] = "friendly"\n' + "".join(first["source"])
+    return notebook
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
@@ -86,6 +98,7 @@ def test_generate_autograde_export_round_trip(tmp_path):
             ("solver", read(path), full),
             ("blank", read(ROOT / "exercises" / path.name), 0.0),
             ("tamperer", bad, full - dict(questions(read(path)))[qid]),
+            ("envtamperer", env_tampered(ROOT / "exercises" / path.name), full),  # nbgrader is fooled
         ):
             folder = course / "submitted" / student / name
             folder.mkdir(parents=True)
@@ -108,3 +121,16 @@ def test_generate_autograde_export_round_trip(tmp_path):
         cell = next(c for c in graded["cells"] if grading(c).get("grade_id") == f"{qid}_check")
         assert [e["ename"] for e in errors(cell)] == ["CheckFailed"]
         assert "Not yet" in errors(cell)[0]["evalue"]
+
+    # The kit's recipe: keep nbgrader for the logistics, grade submitted/ with the course grader.
+    for student in ("blank", "tamperer"):  # those two are covered above; keep the run short
+        shutil.rmtree(course / "submitted" / student)
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_CHECK_MODE"}
+    done = subprocess.run([sys.executable, "-m", "widgets.grader", str(course / "submitted"),
+                           "--out", str(tmp_path / "course-gradebook.csv")],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    with (tmp_path / "course-gradebook.csv").open(encoding="utf-8") as handle:
+        ours = {(row["file"][:-6], row["learner"]): float(row["total"]) for row in csv.DictReader(handle)}
+    assert ours == {(p.stem, "solver"): expected[(p.stem, "solver")] for p in SOLUTIONS} | {
+        (p.stem, "envtamperer"): 0.0 for p in SOLUTIONS}

@@ -133,7 +133,7 @@ def where_shown(expected: Any, sources: str, outputs: str) -> list[str]:
 
 CASES = [(m, q) for m in QUESTION_MODULES for q in questions(m)]
 # Known to fail until lessons 00-02 are reworked (issue 10); strict: each must still fail.
-KNOWN = {"lesson02-q1", "lesson02-q2", "lesson02-q3", "lesson02-q4"}
+KNOWN: set[str] = set()
 
 
 @pytest.mark.parametrize(("module", "question"), [

@@ -405,11 +405,23 @@ def _same_kind(answer: Any, expected: Any) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Call:
+    """One call of a learner's function on a case: what it returned, or what it raised."""
+
+    args: tuple[Any, ...]
+    value: Any = None
+    raised: tuple[str, str] | None = None  # (exception type name, message)
+
+
 @dataclass
 class FunctionQuestion(Question):
     """A question whose answer is a function: it is called on ``cases`` and compared.
 
-    ``expected`` is the reference function; ``cases`` are tuples of positional arguments.
+    ``expected`` is the reference function; ``cases`` are tuples of positional arguments. The
+    calls (:meth:`calls`) and the judging of their results (:meth:`evaluate_calls`) are separate,
+    so the course grader can call the function in the learner's kernel and judge the results,
+    returned as plain data, in its own process.
     """
 
     cases: Sequence[tuple[Any, ...]] = ()
@@ -420,24 +432,38 @@ class FunctionQuestion(Question):
         if not callable(answer):
             return self._verdict(INCORRECT, f"`{self.var}` should be a function, but it is "
                                  f"{_describe(answer)}.")
+        return self.evaluate_calls(self.calls(answer), answer)
+
+    def calls(self, function: Callable[..., Any]) -> list[Call]:
+        """``function`` called on each case in order, up to the first that raises."""
+        made = []
         for args in self.cases:
-            shown = ", ".join(_short(a) for a in args)
             try:
-                got = answer(*args)
+                made.append(Call(tuple(args), function(*args)))
             except Exception as exc:
-                return self._verdict(
-                    RAISED, f"{self.var}({shown}) raised {type(exc).__name__}: {exc}".rstrip(": ")
-                )
-            if is_placeholder(got):
+                made.append(Call(tuple(args), raised=(type(exc).__name__, str(exc))))
+                break
+        return made
+
+    def evaluate_calls(self, calls: Sequence[Call], function: Callable[..., Any] | None = None) -> Verdict:
+        """The verdict for the results of :meth:`calls` (``function`` is given to mistakes' tests)."""
+        for call in calls:
+            shown = ", ".join(_short(a) for a in call.args)
+            if call.raised is not None:
+                name, message = call.raised
+                return self._verdict(RAISED, f"{self.var}({shown}) raised {name}: {message}".rstrip(": "))
+            if is_placeholder(call.value):
                 return self._verdict(NOT_ATTEMPTED, f"`{self.var}` still returns ____.")
-            want = self.expected(*args)
-            if not _safe_same(got, want, self.rtol, self.atol, self.ordered):
+            want = self.expected(*call.args)
+            if not _safe_same(call.value, want, self.rtol, self.atol, self.ordered):
                 for mistake in self.mistakes:
-                    if mistake.test is not None and _safe(mistake.test, answer):
+                    if mistake.test is not None and function is not None and _safe(mistake.test, function):
                         return self._verdict(INCORRECT, mistake.feedback)
                 return self._verdict(
                     INCORRECT, f"{self.var}({shown}) did not give the right result. {self.wrong}"
                 )
+        if len(calls) < len(self.cases):
+            return self._verdict(INCORRECT, f"`{self.var}` was not tried on every case.")
         return self._verdict(CORRECT, "well done: it works on every case tried.")
 
 

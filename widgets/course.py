@@ -28,7 +28,7 @@ COURSE_MAP: tuple[Lesson, ...] = (
     Lesson("01", "advertiser-knows-best", "The advertiser knows best",
            "the agency model, reach and what people actually did", 35, 25),
     Lesson("02", "myth-of-the-segment", "The myth of the segment",
-           "demographic boxes against needs", 35, 30),
+           "demographic boxes against needs", 40, 35),
     Lesson("03", "noise", "Noise", "overload, attention and trust", 30, 25),
     Lesson("04", "monologue-to-dialogue", "From monologue to dialogue",
            "measuring conversation, not applause", 35, 30),

@@ -113,6 +113,29 @@ def record_event(lesson: str, qid: str, event: str, path: Path | None = None) ->
     return update(change, path)
 
 
+def record_prediction(lesson: str, key: str, value: str, path: Path | None = None) -> str | None:
+    """Record a play-first prediction (not graded): the first one is kept, the latest is updated.
+
+    Stored under ``predictions[lesson][key]`` as ``{"first": ..., "latest": ..., "changes": n}``.
+    """
+
+    def change(data: dict[str, Any]) -> None:
+        entry = data.setdefault("predictions", {}).setdefault(lesson, {}).setdefault(key, {})
+        entry.setdefault("first", value)
+        entry["latest"] = value
+        entry["changes"] = int(entry.get("changes", -1)) + 1
+
+    return update(change, path)
+
+
+def load_prediction(lesson: str, key: str, path: Path | None = None) -> dict[str, Any]:
+    """A stored prediction (see :func:`record_prediction`), or an empty dict."""
+    data, _ = read(path)
+    stored = data.get("predictions", {})
+    entry = stored.get(lesson, {}).get(key) if isinstance(stored, dict) else None
+    return dict(entry) if isinstance(entry, dict) else {}
+
+
 #: Where each self-assessment is kept: lesson 00's ("start") and lesson 09's ("end").
 _ASSESSMENT_KEYS = {"start": "self_assessment", "end": "self_assessment_end"}
 

@@ -48,10 +48,18 @@ RESPONSE_SECONDS = 20
 
 # Console errors a learner never notices and that say nothing about the course. Keep this narrow:
 # each entry is a regular expression matched against one console error, with a comment saying why
-# it is harmless. It is empty: JupyterLab 4.6 with these settings logs no error (it logs one
+# it is harmless. JupyterLab 4.6 with these settings logs no error of its own (it logs one
 # warning, "Disabling terminals plugin...", because the tests turn terminals off; warnings are
 # not collected), and no request fails.
-BENIGN_CONSOLE: list[re.Pattern[str]] = []
+BENIGN_CONSOLE: list[re.Pattern[str]] = [
+    # anywidget 0.11 rejects a model's "ready" promise when the model's front-end module has not
+    # loaded within 2 s (AbortSignal.timeout(2000) in its runtime); on a loaded 2-core machine a
+    # page drawing several figures at once can take longer, and the widget then still loads and
+    # draws. Nothing is lost by allowing it: the tests check separately that every widget is drawn,
+    # every figure has its SVG, every control responds (mouse and keyboard) and slider handles
+    # carry their names (the accessibility audit), which is what a failed model would break.
+    re.compile(r"^page error: \[anywidget\] Failed to initialize model\.$"),
+]
 
 
 def chromium() -> str | None:
@@ -390,6 +398,8 @@ _KEYBOARD_TARGETS = """
     } else if (el.matches('select')) {
       add(el, 'select', {last: el.selectedIndex === el.options.length - 1});
     } else if (el.matches('button')) {
+      // a toggle-buttons choice that is already selected changes nothing when pressed again
+      if (el.closest('.widget-toggle-buttons') && el.classList.contains('mod-active')) continue;
       add(el, 'button');
     } else if (el.matches('input[type=checkbox]')) {
       add(el, 'checkbox');
@@ -438,13 +448,18 @@ class Session:
         self.console: list[str] = []
         self.report = Report(path)
         self.page.on("console", self._on_console)
-        self.page.on("pageerror", lambda error: self.console.append(f"page error: {error}"))
+        self.page.on("pageerror", self._on_page_error)
 
     def _on_console(self, message: Any) -> None:
         if message.type == "error":
             text = message.text
             if not any(p.search(text) for p in BENIGN_CONSOLE):
                 self.console.append(text)
+
+    def _on_page_error(self, error: Any) -> None:
+        text = f"page error: {error}"
+        if not any(p.search(text) for p in BENIGN_CONSOLE):
+            self.console.append(text)
 
     def close(self) -> None:
         try:

@@ -1,4 +1,5 @@
-"""Figures for lesson 02: a segment's top needs, the cluster mix per band, variance explained.
+"""Figures for lesson 02: a segment's top needs, the cluster mix per band, variance explained
+(against k-means on shuffled scores), and the choice of k.
 
 Each function returns a plotly figure and never shows it; titles are computed from the data.
 """
@@ -27,11 +28,12 @@ def _pct(x: float) -> str:
 def segment_title(label: str, people: int, disagreement: float, everyone: float) -> str:
     """A title that states what the segment shows."""
     if people == 0:
-        return f"No respondent is {label}: widen the segment"
+        return f"No respondent is {label}: widen the box"
     if people == 1:
         return f"Only one respondent is {label}: one person is not a segment"
+    compare = "" if label == "everyone" else f" (everyone: {_pct(everyone)})"
     return (f"{label.capitalize()} ({people:,} people):<br>two picked at random want different "
-            f"things {_pct(disagreement)} of the time (everyone: {_pct(everyone)})")
+            f"things {_pct(disagreement)} of the time{compare}")
 
 
 def top_need_figure(segment: pd.Series, everyone: pd.Series, label: str, people: int,
@@ -42,7 +44,7 @@ def top_need_figure(segment: pd.Series, everyone: pd.Series, label: str, people:
     """
     needs = list(NEEDS)
     fig = go.Figure([
-        go.Bar(name=f"in this segment ({people:,})", x=needs,
+        go.Bar(name=f"in this box ({people:,})", x=needs,
                y=[100 * float(segment.get(n, 0) if people else 0) for n in needs],
                marker_color=COLOURS["highlight"], hovertemplate="%{x}: %{y:.0f}%<extra></extra>"),
         go.Bar(name="everyone", x=needs, y=[100 * float(everyone.get(n, 0)) for n in needs],
@@ -62,16 +64,18 @@ def top_need_figure(segment: pd.Series, everyone: pd.Series, label: str, people:
 
 
 def cluster_mix_title(table: pd.DataFrame, by: str) -> str:
-    """E.g. "Every need cluster is in every age band: shares differ by at most 6 points"."""
-    from ..models.segments import largest_gap
+    """The largest difference in the table, stated: e.g. "'price first' is 29% of low income but 14%
+    of high income (every cluster is in every income band)". Computed; never a fixed conclusion."""
+    from ..models.segments import gap_detail
 
     word = LABELS.get(by, by)
-    gap = largest_gap(table)
-    if math.isnan(gap):
+    gap = gap_detail(table)
+    if gap is None:
         return f"Need clusters by {word}"
     everywhere = bool((table > 0).all().all())
-    lead = f"Every need cluster is in every {word}" if everywhere else f"Need clusters by {word}"
-    return f"{lead}:<br>a cluster's share differs by at most {100 * gap:.0f} points between them"
+    where = f"every cluster is in every {word}" if everywhere else f"some {word}s lack a cluster"
+    return (f"Largest difference: “{gap.column}” is {_pct(gap.high)} of {gap.high_row} "
+            f"but {_pct(gap.low)} of {gap.low_row}<br>({100 * gap.gap:.0f} points; {where})")
 
 
 def cluster_mix_figure(table: pd.DataFrame, by: str) -> go.Figure:
@@ -83,10 +87,10 @@ def cluster_mix_figure(table: pd.DataFrame, by: str) -> go.Figure:
     """
     fig = go.Figure([go.Bar(orientation="h") for _ in range(MAX_CLUSTERS)])
     fig.update_layout(
-        template=register_template(), margin={"t": 95}, barmode="stack", height=380,
+        template=register_template(), margin={"t": 95, "b": 110}, barmode="stack", height=420,
         xaxis={"title": "share of the band's respondents (%)", "range": [0, 100], "ticksuffix": "%"},
         yaxis={"title": LABELS.get(by, by), "autorange": "reversed", "type": "category"},
-        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
+        legend={"orientation": "h", "y": -0.32, "traceorder": "normal"},
     )
     fill_cluster_mix(fig, table, by)
     return fig
@@ -118,16 +122,25 @@ def fill_cluster_mix(fig: go.Figure, table: pd.DataFrame, by: str) -> None:
 
 # ----------------------------------------------------------------------------- variance explained
 
+#: The bar colour of each grouping in the eta-squared figure; the shuffled baseline is grey.
+ETA_COLOURS = {"age_band": PALETTE[0], "income_band": PALETTE[1], "region": PALETTE[2],
+               "cluster": PALETTE[3], "shuffled": COLOURS["neutral"]}
+SHUFFLED_LABEL = "k-means on shuffled scores"
 
-def eta_title(table: pd.DataFrame) -> str:
-    """E.g. "Need clusters explain 76% of the variation in need scores; age band 0.1%"."""
+
+def eta_title(table: pd.DataFrame, shuffled: pd.Series | None = None) -> str:
+    """E.g. "5 need clusters explain 76% of the variation; k-means on shuffled scores 36%; the best
+    demographic (income band) 0.6%". Computed from the table (and the baseline, if given)."""
     means = table.mean()
     demo = [c for c in table.columns if c != "cluster"]
     best = max(demo, key=lambda c: means[c]) if demo else None
-    if "cluster" in table.columns and best is not None:
-        return (f"Need clusters explain {100 * means['cluster']:.0f}% of the variation in need "
-                f"scores;<br>the best demographic ({LABELS.get(best, best)}) "
-                f"{100 * means[best]:.1f}%")
+    if "cluster" in table.columns:
+        parts = [f"Need clusters explain {100 * means['cluster']:.0f}% of the variation in need scores"]
+        if shuffled is not None:
+            parts.append(f"k-means on shuffled scores (no structure) {100 * float(shuffled.mean()):.0f}%")
+        if best is not None:
+            parts.append(f"the best demographic ({LABELS.get(best, best)}) {100 * means[best]:.1f}%")
+        return parts[0] + (";<br>" + "; ".join(parts[1:]) if len(parts) > 1 else "")
     if best is not None:
         return (f"Demographics explain at most {100 * means[best]:.1f}% of the variation in "
                 "need scores")
@@ -139,28 +152,82 @@ def eta_labels(values: pd.Series) -> list[str]:
     return [f"{100 * v:.1f}%" if 100 * v < 10 else f"{100 * v:.0f}%" for v in values]
 
 
-def eta_figure(table: pd.DataFrame) -> go.Figure:
+def eta_figure(table: pd.DataFrame, shuffled: pd.Series | None = None) -> go.Figure:
     """Grouped horizontal bars: eta squared (in %) of each need (rows) on each grouping (columns).
 
-    ``table`` is :func:`~widgets.models.segments.eta_squared_table`.
+    ``table`` is :func:`~widgets.models.segments.eta_squared_table` (with a ``cluster`` column
+    from :func:`~widgets.models.segments.eta_squared_with_clusters`); ``shuffled``, per need, is
+    what k-means explains on the same scores shuffled column by column
+    (:attr:`~widgets.models.segments.ClusterFit.shuffled_eta`): the baseline the clusters must beat.
+    It is drawn as the last trace, in grey.
     """
-    colours = {"age_band": PALETTE[0], "income_band": PALETTE[1], "region": PALETTE[2],
-               "cluster": PALETTE[3]}
+    columns = {col: table[col] for col in table.columns}
+    if shuffled is not None:
+        columns["shuffled"] = shuffled.reindex(table.index)
     needs = [str(n) for n in table.index]
     fig = go.Figure([
-        go.Bar(name=LABELS.get(col, col), orientation="h", y=needs,
-               x=[100 * float(v) for v in table[col]], text=eta_labels(table[col]),
+        go.Bar(name=SHUFFLED_LABEL if col == "shuffled" else LABELS.get(col, col), orientation="h",
+               y=needs, x=[100 * float(v) for v in values], text=eta_labels(values),
                textposition="outside", cliponaxis=False, textfont={"size": 11},
-               marker_color=colours.get(col, PALETTE[4 + i % 3]),
-               hovertemplate=f"{LABELS.get(col, col)}, %{{y}}: %{{x:.1f}}%<extra></extra>")
-        for i, col in enumerate(table.columns)
+               marker_color=ETA_COLOURS.get(col, PALETTE[4 + i % 3]),
+               hovertemplate=f"{SHUFFLED_LABEL if col == 'shuffled' else LABELS.get(col, col)}, "
+                             "%{y}: %{x:.1f}%<extra></extra>")
+        for i, (col, values) in enumerate(columns.items())
     ])
     fig.update_layout(
-        template=register_template(), margin={"t": 95}, barmode="group", height=640, bargap=0.25,
-        title=eta_title(table), uniformtext={"minsize": 9, "mode": "show"},
+        template=register_template(), margin={"t": 95}, barmode="group", height=680, bargap=0.2,
+        title=eta_title(table, shuffled), uniformtext={"minsize": 9, "mode": "show"},
         xaxis={"title": "variance of the need score explained (eta squared, %)", "range": [0, 100],
                "ticksuffix": "%"},
         yaxis={"title": "need (score 0-10)", "autorange": "reversed"},
         legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+# ----------------------------------------------------------------------------- choosing k
+
+
+def k_selection_title(selection: pd.DataFrame) -> str:
+    """E.g. "Real clusters beat shuffled scores by most at k = 5 (40 points)". Computed."""
+    from ..models.segments import best_k
+
+    if selection.empty:
+        return "Variance explained by k-means, real against shuffled scores"
+    k = best_k(selection)
+    return (f"Real scores beat shuffled scores by the most at k = {k}<br>"
+            f"({100 * selection.loc[k, 'gap']:.0f} points: {100 * selection.loc[k, 'real']:.0f}% "
+            f"against {100 * selection.loc[k, 'shuffled']:.0f}%)")
+
+
+def k_selection_figure(selection: pd.DataFrame) -> go.Figure:
+    """Variance explained by k-means for each k, on the real and on the shuffled scores, and the gap.
+
+    ``selection`` is :func:`~widgets.models.segments.k_selection`. The gap (real minus shuffled)
+    is drawn as bars; the k where it is largest (the course's criterion) is marked.
+    """
+    from ..models.segments import best_k
+
+    ks = [int(k) for k in selection.index]
+    fig = go.Figure([
+        go.Bar(name="gap: real minus shuffled", x=ks, y=[100 * v for v in selection["gap"]],
+               marker_color=COLOURS["highlight"], opacity=0.8,
+               hovertemplate="k = %{x}: gap %{y:.1f} points<extra></extra>"),
+        go.Scatter(name="real need scores", x=ks, y=[100 * v for v in selection["real"]],
+                   mode="lines+markers", line={"color": PALETTE[3], "width": 3},
+                   hovertemplate="k = %{x}: real %{y:.1f}%<extra></extra>"),
+        go.Scatter(name=SHUFFLED_LABEL, x=ks, y=[100 * v for v in selection["shuffled"]],
+                   mode="lines+markers", line={"color": COLOURS["neutral"], "width": 3, "dash": "dash"},
+                   hovertemplate="k = %{x}: shuffled %{y:.1f}%<extra></extra>"),
+    ])
+    if not selection.empty:
+        k = best_k(selection)
+        fig.add_vline(x=k, line={"color": "#000000", "dash": "dot", "width": 1})
+    fig.update_layout(
+        template=register_template(), margin={"t": 95, "b": 110}, height=450,
+        title=k_selection_title(selection),
+        xaxis={"title": "number of clusters k", "dtick": 1},
+        yaxis={"title": "variance of need scores explained (%)", "range": [0, 100], "ticksuffix": "%"},
+        legend={"orientation": "h", "y": -0.3},
     )
     return fig

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -98,20 +98,25 @@ def campaign_metrics(campaigns: pd.DataFrame) -> pd.DataFrame:
 
 
 def channel_summary(campaigns: pd.DataFrame) -> pd.DataFrame:
-    """Per channel (pooled over its campaigns): campaigns, spend, mean reach per campaign, CPM,
-    CTR (%), conversions, cost per conversion (USD) and mean aided recall (%). Channels without
-    campaigns are left out; rows are sorted by reach per campaign, largest first."""
+    """Per channel (pooled over its campaigns): campaigns, spend, spend per campaign, mean reach
+    per campaign, people reached per 1,000 USD (total reach / total spend x 1000: reach per
+    campaign depends on how much each campaign spent), CPM, CTR (%), conversions, cost per
+    conversion (USD) and mean aided recall (%). Channels without campaigns are left out; rows
+    are sorted by reach per campaign, largest first."""
     c = campaigns.assign(channel=campaigns["channel"].astype(str))
     g = c.groupby("channel", sort=False)
     out = pd.DataFrame({
         "campaigns": g.size(),
         "spend_usd": g["spend_usd"].sum(),
         "reach_per_campaign": g["reach"].mean(),
+        "reach": g["reach"].sum(),
         "impressions": g["impressions"].sum(),
         "clicks": g["clicks"].sum(),
         "conversions": g["conversions"].sum(),
         "recall_pct": g["recall_pct"].mean(),
     })
+    out["spend_per_campaign_usd"] = _ratio(out["spend_usd"], out["campaigns"])
+    out["reach_per_1000_usd"] = _ratio(out["reach"], out["spend_usd"]) * 1000
     out["cpm_usd"] = _ratio(out["spend_usd"], out["impressions"]) * 1000
     out["ctr_pct"] = _ratio(out["clicks"], out["impressions"]) * 100
     out["cost_per_conversion_usd"] = _ratio(out["spend_usd"], out["conversions"])
@@ -150,6 +155,64 @@ def rank_correlation_by(campaigns: pd.DataFrame, by: str = "channel", x: str = "
     out = pd.DataFrame.from_dict(rows, orient="index", columns=["campaigns", "rho"])
     out.index.name = by
     return out
+
+
+def _rank_rho_rows(rx: np.ndarray, ry: np.ndarray) -> np.ndarray:
+    """Pearson correlation of the rank vector ``rx`` with each row of ``ry`` (NaN where a row
+    or ``rx`` has no spread)."""
+    dx = rx - rx.mean()
+    dy = ry - ry.mean(axis=-1, keepdims=True)
+    den = np.sqrt((dx ** 2).sum() * (dy ** 2).sum(axis=-1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, (dy @ dx) / np.where(den > 0, den, 1), np.nan)
+
+
+@dataclass(frozen=True)
+class RankTest:
+    """A rank correlation with the campaigns it rests on and a shuffle test."""
+
+    rho: float  # Spearman's rho (inside groups: their average, weighted by campaigns)
+    campaigns: int  # campaigns it rests on (inside groups: those in groups of 3 or more)
+    groups: int  # 1 over all campaigns; otherwise the groups of 3 or more campaigns
+    p: float  # (shuffles with a rho at least as large + 1) / (shuffles + 1), one-sided
+    shuffles: int
+    as_large: int  # shuffles whose rho was at least as large as the observed one
+
+
+def rank_correlation_test(campaigns: pd.DataFrame, x: str = "reach", y: str = "conversions",
+                          by: str | None = None, n_perm: int = 2000, seed: int = 0) -> RankTest:
+    """Spearman's rho of ``x`` and ``y`` with a permutation test: could chance alone give a rho
+    this large?
+
+    Over all campaigns (``by=None``) the ``y`` values are shuffled across campaigns. Inside groups
+    (``by="channel"``) the statistic is the groups' rhos averaged with their campaigns as weights
+    (groups of fewer than 3 campaigns left out), and ``y`` is shuffled only inside each group, so
+    the channel mix stays as it was. ``p`` = (shuffles with a rho at least as large + 1) /
+    (shuffles + 1), one-sided: the question is whether more ``x`` goes with more ``y``. NaN
+    when no group has 3 campaigns.
+    """
+    cols = [x, y] if by is None else [by, x, y]
+    _need(campaigns, cols, "campaigns")
+    keys = (pd.Series("all", index=campaigns.index) if by is None
+            else campaigns[by].astype(str))
+    rng = np.random.default_rng(seed)
+    observed, shuffled, weights = [], [], []
+    for _, part in campaigns.groupby(keys, sort=True):
+        if len(part) < 3:
+            continue
+        rx = part[x].astype(float).rank(method="average").to_numpy()
+        ry = part[y].astype(float).rank(method="average").to_numpy()
+        observed.append(float(_rank_rho_rows(rx, ry[None, :])[0]))
+        shuffled.append(_rank_rho_rows(rx, rng.permuted(np.tile(ry, (n_perm, 1)), axis=1)))
+        weights.append(len(part))
+    if not weights:
+        return RankTest(float("nan"), 0, 0, float("nan"), n_perm, 0)
+    w = np.asarray(weights, float)
+    rho = float(np.dot(w, observed) / w.sum())
+    null = (w[:, None] * np.vstack(shuffled)).sum(axis=0) / w.sum()
+    as_large = int(np.sum(null >= rho - 1e-12))
+    return RankTest(rho, int(w.sum()), len(weights), (as_large + 1) / (n_perm + 1), n_perm,
+                    as_large)
 
 
 def top_campaign(campaigns: pd.DataFrame, column: str) -> str:
@@ -318,18 +381,81 @@ def _targets(campaigns: pd.DataFrame) -> pd.DataFrame:
     return t.set_index("campaign_id")
 
 
+DEMO = ["age_band", "income_band"]
+
+
+def channel_audiences(campaigns: pd.DataFrame, results: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each channel's own audience, untargeted: the share of its impressions each age x income
+    cell would get if a buy did not aim at it. Indexed by (age_band, income_band); sums to 1.
+
+    A TV audience leans older and a display audience younger than the population, so "what
+    chance gives" on a channel is its audience, not the census. It is measured on the
+    impressions each campaign put OUTSIDE its own brief's age x income cells: there, cell c got
+    ``imp(c)`` where the population alone predicts ``untargeted impressions x pop(c) / (1 - the
+    brief's population share)``. A cell's audience index = the sum of the first over the sum of
+    the second, over the channel's campaigns that did not aim at c (1 where none did); its
+    audience share = pop(c) x index, rescaled to sum to 1.
+    """
+    t = _targets(campaigns)
+    pop = population_shares(results).groupby(level=DEMO).sum()
+    r = results[results["campaign_id"].astype(str).isin(t.index)]
+    cid = r["campaign_id"].astype(str)
+    per = (r.assign(campaign_id=cid, age_band=r["age_band"].astype(str),
+                    income_band=r["income_band"].astype(str))
+           .groupby(["campaign_id", *DEMO], sort=True)["impressions"].sum().astype(float)
+           .unstack(DEMO, fill_value=0.0).reindex(columns=pop.index, fill_value=0.0))
+    brief = pd.MultiIndex.from_arrays([t.loc[per.index, "target_age_band"],
+                                       t.loc[per.index, "target_income_band"]])
+    aimed = np.asarray([[cell == b for cell in pop.index] for b in brief],
+                       dtype=bool).reshape(len(brief), len(pop))
+    p = pop.to_numpy(float)
+    imp = per.to_numpy(float)
+    untargeted = (imp * ~aimed).sum(axis=1)
+    outside_pop = 1 - (aimed * p).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = np.where(aimed, 0.0, untargeted[:, None] * p[None, :]
+                            / np.where(outside_pop > 0, outside_pop, 1)[:, None])
+    observed = np.where(aimed, 0.0, imp)
+    channel = t.loc[per.index, "channel"].to_numpy()
+    out: dict[str, pd.Series] = {}
+    for name in sorted(set(channel)):
+        rows = channel == name
+        o, e = observed[rows].sum(axis=0), expected[rows].sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            index = np.where(e > 0, o / np.where(e > 0, e, 1), 1.0)
+        weight = p * index
+        out[str(name)] = pd.Series(weight / weight.sum() if weight.sum() > 0 else p,
+                                   index=pop.index, name="audience_share")
+    return out
+
+
+def audience_share(audience: pd.Series, age: str | Iterable[str] | None = None,
+                   income: str | Iterable[str] | None = None) -> float:
+    """The share of a channel's untargeted audience (from :func:`channel_audiences`) in the
+    given age band(s) and income band(s) (None = all)."""
+    ages, incomes = (audience.index.get_level_values(c) for c in DEMO)
+    mask = np.ones(len(audience), dtype=bool)
+    for level, want in ((ages, age), (incomes, income)):
+        if want is not None:
+            mask &= np.isin(level, [want] if isinstance(want, str) else list(want))
+    return float(audience[mask].sum())
+
+
 def campaign_targeting(campaigns: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
     """One row per campaign: how its impressions and conversions fell on its target.
 
     Columns: channel, regional (the brief named one region), impressions, target_impressions,
     on_target_share, population_share (the target's share of adults), delivery_index
     (on-target share / population share), conversions, target_conversions, outside_share (of
-    conversions), response_index; and the two odds ratios of the media buy: ``demo_odds`` (how
-    much the buy raised the odds of an impression landing on the brief's age x income cells,
-    all regions) and ``geo_odds`` (on the brief's region; NaN for a national brief).
+    conversions), response_index; ``audience_share`` (the share of the channel's untargeted
+    audience in the brief's age x income cells, see :func:`channel_audiences`) and the two odds
+    ratios of the media buy: ``demo_odds`` (how much the buy raised the odds of an impression
+    landing on the brief's age x income cells, all regions, against the channel's own audience)
+    and ``geo_odds`` (on the brief's region, against its population; NaN for a national brief).
     """
     t = _targets(campaigns)
     shares = population_shares(results)
+    audiences = channel_audiences(campaigns, results)
     r = results[results["campaign_id"].astype(str).isin(t.index)]
     cid = r["campaign_id"].astype(str)
     age, income, region = (r[c].astype(str).to_numpy() for c in CELL)
@@ -348,7 +474,9 @@ def campaign_targeting(campaigns: pd.DataFrame, results: pd.DataFrame) -> pd.Dat
     region_of = shares.groupby(level="region").sum().to_dict()
     cell_of = shares.to_dict()
     briefs = list(zip(t["target_age_band"], t["target_income_band"], t["target_region"], strict=True))
-    demo_pop = np.array([demo_of.get((a, i), 0.0) for a, i, _ in briefs])
+    demo_base = np.array([float(audiences[ch].get((a, i), demo_of.get((a, i), 0.0)))
+                          if ch in audiences else demo_of.get((a, i), 0.0)
+                          for ch, (a, i, _) in zip(t["channel"], briefs, strict=True)])
     target_pop = np.array([demo_of.get((a, i), 0.0) if g == ALL_REGIONS else cell_of.get((a, i, g), 0.0)
                            for a, i, g in briefs])
     regional = (t["target_region"] != ALL_REGIONS).to_numpy()
@@ -362,7 +490,8 @@ def campaign_targeting(campaigns: pd.DataFrame, results: pd.DataFrame) -> pd.Dat
         "population_share": target_pop,
         "conversions": s["conversions"].to_numpy(float),
         "target_conversions": s["target_conversions"].to_numpy(float),
-        "demo_odds": _odds_ratio(s["demo_impressions"].to_numpy(float) / imp, demo_pop),
+        "audience_share": demo_base,
+        "demo_odds": _odds_ratio(s["demo_impressions"].to_numpy(float) / imp, demo_base),
         "geo_odds": np.where(regional, _odds_ratio(s["region_impressions"].to_numpy(float) / imp,
                                                    region_pop), np.nan),
     }, index=s.index)
@@ -417,7 +546,8 @@ def targeting_table(campaigns: pd.DataFrame, results: pd.DataFrame,
 
 @dataclass(frozen=True)
 class ChannelTargeting:
-    """How far a channel's past buys tilted impressions towards their briefs' age x income."""
+    """How far a channel's past buys tilted impressions towards their briefs' age x income,
+    against the channel's own untargeted audience."""
 
     channel: str
     campaigns: int  # past campaigns the estimate rests on
@@ -432,18 +562,29 @@ class DeliveryModel:
 
     On-target share = (share on the age x income cells) x (share in the region, if the brief
     names one), each from :func:`on_target_share` with the odds ratio the history shows: the
-    channel's for age x income, all regional campaigns' for the region (media place ads by place
-    far more precisely than by age or income). A simplification: a channel's audience also leans
-    older or younger, which the odds ratio absorbs only on average.
+    channel's for age x income, applied to the channel's own untargeted audience (a TV audience
+    leans older, a display audience younger: :func:`channel_audiences`), and all regional
+    campaigns' for the region, applied to the region's population (media place ads by place far
+    more precisely than by age or income).
     """
 
     channels: dict[str, ChannelTargeting]
     geo_odds: float
     geo_campaigns: int
+    audiences: dict[str, pd.Series] = field(default_factory=dict)
+
+    def audience_share(self, channel: str, age: str | Iterable[str] | None = None,
+                       income: str | Iterable[str] | None = None) -> float:
+        """The share of ``channel``'s untargeted audience in the given age and income bands."""
+        if channel not in self.audiences:
+            raise ValueError(f"the campaign history has no {channel} campaign to learn its "
+                             "audience from")
+        return audience_share(self.audiences[channel], age, income)
 
     def on_target(self, channel: str, demo_share: float, region_share: float | None = None) -> float:
         """The predicted on-target share for a target whose age x income cells hold
-        ``demo_share`` of adults and, for a regional brief, whose region holds ``region_share``."""
+        ``demo_share`` of the channel's untargeted audience (:meth:`audience_share`) and, for a
+        regional brief, whose region holds ``region_share`` of adults."""
         if channel not in self.channels:
             raise ValueError(f"the campaign history has no {channel} campaign to learn its "
                              "targeting from")
@@ -465,7 +606,8 @@ def delivery_model(campaigns: pd.DataFrame, results: pd.DataFrame) -> DeliveryMo
             channels[str(channel)] = ChannelTargeting(str(channel), len(odds), float(odds.median()),
                                                       float(odds.min()), float(odds.max()))
     geo = per["geo_odds"].replace([np.inf, -np.inf], np.nan).dropna()
-    return DeliveryModel(channels, float(geo.median()) if len(geo) else float("nan"), len(geo))
+    return DeliveryModel(channels, float(geo.median()) if len(geo) else float("nan"), len(geo),
+                         channel_audiences(campaigns, results) if channels else {})
 
 
 # ---------------------------------------------------------------------------- message themes
@@ -669,6 +811,8 @@ class BriefOutcome:
     target_conversions: float
     other_conversions: float
     history_note: str
+    audience_share: float = float("nan")  # the share of the channel's untargeted audience in
+    # the target's age x income cells (all regions); NaN when the channel has no history
 
     @property
     def delivery_index(self) -> float:
@@ -738,11 +882,12 @@ class BriefHistory:
         n, on_channel, cells = self.channel_history(channel)
         estimate = reach_for_budget(channel, budget, on_channel if n else self.campaigns)
         note = f"{n} past campaign{'s' if n != 1 else ''} on this channel"
-        demo = target_population_share(self.shares, age, income)
+        known = channel in self.delivery.channels
+        demo = (self.delivery.audience_share(channel, age, income) if known
+                else target_population_share(self.shares, age, income))
         pop = target_population_share(self.shares, age, income, region)
         region_share = region_population_share(self.shares, region) if region != ALL_REGIONS else None
-        share_in = (self.delivery.on_target(channel, demo, region_share)
-                    if channel in self.delivery.channels else pop)
+        share_in = self.delivery.on_target(channel, demo, region_share) if known else pop
         effect = self.theme_effect(theme)
         multiplier = effect.ratio if effect.known else 1.0
         mask = _cell_mask(cells, age, income, region)
@@ -760,7 +905,8 @@ class BriefHistory:
         o_rate = 0.0 if np.isnan(o_rate) else o_rate
         return BriefOutcome(estimate, response, self.delivery.channels.get(channel), effect, pop,
                             share_in, t_imp, o_imp, t_imp * t_rate / 1000 * multiplier,
-                            o_imp * o_rate / 1000 * multiplier, note)
+                            o_imp * o_rate / 1000 * multiplier, note,
+                            demo if known else float("nan"))
 
 
 def brief_outcome(campaigns: pd.DataFrame, results: pd.DataFrame, *, age: str, income: str,

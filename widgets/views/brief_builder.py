@@ -59,7 +59,7 @@ def _theme_sentence(outcome: BriefOutcome) -> str:
     text = (f"{name} campaigns made {t.ratio:.2f} times the conversions their channels' averages "
             f"predict ({t.campaigns} campaign{plural}; 95% interval {t.low:.2f}-{t.high:.2f})")
     if t.low <= 1 <= t.high:
-        return text + ": the history cannot tell this theme from no effect."
+        return text + ": the history cannot tell it from the channels' average campaign."
     return text + "."
 
 
@@ -74,12 +74,16 @@ def describe(outcome: BriefOutcome, channel: str, target: str) -> str:
               f"impressions (at ${est.cpm_usd:,.2f} CPM): about {_millions(est.reach)} people, "
               f"each reached {est.frequency:.1f} times.")
     tgt = outcome.targeting
+    audience = ("" if math.isnan(outcome.audience_share) else
+                f" Untargeted, {outcome.audience_share:.1%} of the {name} audience is of its age and "
+                "income.")
     tilt = (f"The {tgt.campaigns} past {name} campaigns raised the odds of an impression landing "
             f"on their targets {tgt.odds:.2f} times (median; range {tgt.low:.2f}-{tgt.high:.2f}), so "
             if tgt is not None else "With no history of targeting on this channel, ")
     delivery = (f"Your target (people {html.escape(target)}) is {outcome.population_share:.1%} of "
-                f"adults. {tilt}about <b>{outcome.on_target_share:.1%} of the impressions</b> would "
-                f"land on it: {outcome.delivery_index:.1f} times what chance gives.")
+                f"adults.{audience} {tilt}about <b>{outcome.on_target_share:.1%} of the "
+                f"impressions</b> would land on it: {outcome.delivery_index:.1f} times what chance "
+                "gives (its share of adults).")
     if r.empty:
         return (f"{bought}<br>{delivery}<br><b>The history has no impressions for these people"
                 f"</b> ({outcome.history_note}): it cannot say what they do. Choose another target.")
