@@ -49,7 +49,7 @@ if str(ROOT) not in sys.path:
 NOTEBOOK_FOLDERS = ("lessons", "solutions")
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 SCALES = (10, 100)
-PACKAGES = ("pandas", "numpy", "plotly", "ipywidgets", "anywidget", "scikit-learn", "scipy",
+PACKAGES = ("pandas", "numpy", "plotly", "ipywidgets", "anywidget", "scikit-learn", "scipy", "statsmodels",
             "networkx", "vaderSentiment", "ipykernel", "jupyter_client", "nbclient", "pytest",
             "nbval")
 
@@ -1044,6 +1044,7 @@ def main(argv: list[str] | None = None) -> int:
     # What a learner's kernel sees: friendly checks, progress in a throwaway file.
     os.environ.pop("COURSE_CHECK_MODE", None)
     os.environ["COURSE_PROGRESS_FILE"] = str(Path(tempfile.mkdtemp(prefix="course-bench-")) / "progress.json")
+    os.environ["COURSE_PLAN_DIR"] = tempfile.mkdtemp(prefix="course-bench-plans-")  # Export clicks
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
     res: dict[str, Any] = {"machine": machine(),

@@ -47,13 +47,16 @@ def shown(box: w.Box, every_text: bool = False) -> tuple[tuple[str, ...], tuple[
 
 
 def values_to_try(control: Any) -> list[tuple[str, Any]]:
-    """Every option of a selection or tab, the ends and middle of a slider; a button's click."""
+    """Every option of a selection or tab, the ends and middle of a slider; a button's click; for
+    a text box, some words and then a number."""
     if isinstance(control, w.Button):
         return [("click", None)]
     if isinstance(control, w.Tab | w.Accordion | w.Stack):
         return [("selected_index", i) for i in range(len(control.children))]
     if isinstance(control, w.widgets.widget_selection._Selection):
         return [("index", i) for i in range(len(control.options))]
+    if isinstance(control, w.Text | w.Textarea):  # a learner types: a word, then a number
+        return [("value", (control.value + " edited").strip()), ("value", "12")]
     if isinstance(control, w.Checkbox | w.ToggleButton):
         return [("value", not control.value), ("value", control.value)]
     if hasattr(control, "min") and hasattr(control, "max") and not isinstance(control.value, tuple):

@@ -16,9 +16,13 @@ SOLUTIONS_DIR: Path = COURSE_ROOT / "solutions"
 DATASETS_DIR: Path = COURSE_ROOT / "datasets"
 #: Where learners put their own analytics exports (git-ignored: it never leaves their machine).
 MY_DATA_DIR: Path = COURSE_ROOT / "my-data"
+#: Where lesson 09's strategy canvas writes the learner's plan (git-ignored, like my-data/).
+MY_PLAN_DIR: Path = COURSE_ROOT / "my-plan"
 
 #: Environment variable that moves the progress file (tests and graders point it at a temp file).
 PROGRESS_ENV = "COURSE_PROGRESS_FILE"
+#: Environment variable that moves the folder plans are written to (tests point it at a temp folder).
+PLAN_ENV = "COURSE_PLAN_DIR"
 #: Environment variable that points solution look-ups at another folder (or "none" to hide them).
 SOLUTIONS_ENV = "COURSE_SOLUTIONS_DIR"
 APP_FOLDER = "message-to-conversation"
@@ -39,6 +43,12 @@ def progress_file() -> Path:
     """The JSON file where check outcomes and the self-assessment are kept."""
     override = os.environ.get(PROGRESS_ENV)
     return Path(override) if override else user_data_dir() / "progress.json"
+
+
+def plan_dir() -> Path:
+    """The folder where the strategy canvas writes plans: ``my-plan/`` in the course folder."""
+    override = os.environ.get(PLAN_ENV)
+    return Path(override) if override else MY_PLAN_DIR
 
 
 def solutions_dir() -> Path | None:

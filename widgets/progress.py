@@ -136,19 +136,32 @@ def load_prediction(lesson: str, key: str, path: Path | None = None) -> dict[str
     return dict(entry) if isinstance(entry, dict) else {}
 
 
-def save_self_assessment(answers: dict[str, Any], path: Path | None = None) -> str | None:
-    """Store the lesson 00 "Where do you stand?" answers (lesson 09 shows them again)."""
+#: Where each self-assessment is kept: lesson 00's ("start") and lesson 09's ("end").
+_ASSESSMENT_KEYS = {"start": "self_assessment", "end": "self_assessment_end"}
+
+
+def _assessment_key(moment: str) -> str:
+    if moment not in _ASSESSMENT_KEYS:
+        raise ValueError(f"moment must be 'start' (lesson 00) or 'end' (lesson 09), not {moment!r}")
+    return _ASSESSMENT_KEYS[moment]
+
+
+def save_self_assessment(answers: dict[str, Any], path: Path | None = None, *,
+                         moment: str = "start") -> str | None:
+    """Store the "Where do you stand?" answers: lesson 00's (``moment="start"``, shown again in
+    lesson 09) or lesson 09's own (``moment="end"``); one never replaces the other."""
+    key = _assessment_key(moment)
 
     def change(data: dict[str, Any]) -> None:
-        data["self_assessment"] = dict(answers)
+        data[key] = dict(answers)
 
     return update(change, path)
 
 
-def load_self_assessment(path: Path | None = None) -> dict[str, Any]:
-    """The stored self-assessment, or an empty dict."""
+def load_self_assessment(path: Path | None = None, *, moment: str = "start") -> dict[str, Any]:
+    """The stored self-assessment of ``moment`` ("start": lesson 00; "end": lesson 09), or {}."""
     data, _ = read(path)
-    stored = data.get("self_assessment")
+    stored = data.get(_assessment_key(moment))
     return dict(stored) if isinstance(stored, dict) else {}
 
 

@@ -378,6 +378,7 @@ _KEYBOARD_TARGETS = """
     return (el.getAttribute('aria-label') || (l && l.textContent) || el.textContent || '').trim();
   };
   const found = [];
+  // marks left on an earlier widget of the same notebook would clash with this one's (kb0...)
   for (const old of document.querySelectorAll('[data-course-kb]')) old.removeAttribute('data-course-kb');
   let n = 0;
   const add = (el, kind, extra) => {

@@ -107,3 +107,38 @@ def stance_figure(answers: Mapping[str, int] | None) -> go.Figure:
         yaxis={"title": "pair", "autorange": "reversed"},
     )
     return fig
+
+
+def before_after_title(before: Mapping[str, int], after: Mapping[str, int]) -> str:
+    from ..models.stance import compare
+
+    change = compare(before, after)
+    if change.before is None:
+        return (f"Now: {stance_label(change.after)} (score {change.after:+.0f}); no lesson 00 "
+                "answers to compare")
+    return (f"Lesson 00: {change.before:+.0f}; now: {change.after:+.0f} "
+            f"({change.towards_conversation} pairs towards conversation, {change.towards_message} "
+            "towards message)")
+
+
+def before_after_figure(before: Mapping[str, int] | None, after: Mapping[str, int]) -> go.Figure:
+    """Each statement's position in lesson 00 (grey) and now (coloured by side), from message
+    (-2) to conversation (+2). With no lesson 00 answers, only today's bars are drawn."""
+    b, a = clean_answers(before or {}), clean_answers(after)
+    labels = [f"{label} (lesson {s.lesson})" for label, s in zip(pair_labels(), STATEMENTS, strict=True)]
+    fig = go.Figure()
+    if b:
+        fig.add_trace(go.Bar(x=[b.get(s.key, 0) for s in STATEMENTS], y=labels, orientation="h",
+                             name="lesson 00", marker_color=COLOURS["neutral"],
+                             hovertemplate="%{y}, lesson 00: %{x}<extra></extra>"))
+    fig.add_trace(go.Bar(x=[a.get(s.key, 0) for s in STATEMENTS], y=labels, orientation="h",
+                         name="now", marker_color=stance_colours(a),
+                         hovertemplate="%{y}, now: %{x}<extra></extra>"))
+    fig.update_layout(
+        template=register_template(), title=before_after_title(b, a), height=380, barmode="group",
+        xaxis={"title": "position (points: -2 = message, +2 = conversation)",
+               "range": [SCALE_MIN - 0.2, SCALE_MAX + 0.2], "dtick": 1, "zeroline": True,
+               "zerolinewidth": 2, "zerolinecolor": "#666666"},
+        yaxis={"title": "pair", "autorange": "reversed"}, legend={"orientation": "h", "y": -0.3},
+        title_font_size=15)
+    return fig

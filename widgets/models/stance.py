@@ -184,3 +184,70 @@ def answers_from_record(saved: Any) -> dict[str, int]:
     if not isinstance(saved, Mapping) or saved.get("version") != VERSION:
         return {}
     return clean_answers(saved.get("answers"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Lesson 09: the same statements again, beside lesson 00's answers
+# ---------------------------------------------------------------------------------------------
+def saved_state(saved: Any) -> tuple[str, dict[str, int]]:
+    """What a saved record holds: ``("found", answers)``, ``("none", {})`` when nothing was saved,
+    or ``("other version", {})`` when it was saved for another wording of the statements."""
+    if not isinstance(saved, Mapping) or not saved:
+        return "none", {}
+    if saved.get("version") != VERSION:
+        return "other version", {}
+    answers = clean_answers(saved.get("answers"))
+    return ("found", answers) if answers or isinstance(saved.get("answers"), Mapping) else ("none", {})
+
+
+def saved_note(state: str, saved: Any = None) -> str:
+    """One plain sentence about lesson 00's saved answers, for lesson 09."""
+    if state == "found":
+        return "Your lesson 00 answers were found; they stay hidden until you choose to show them."
+    if state == "other version":
+        version = saved.get("version") if isinstance(saved, Mapping) else None
+        was = f" (version {version})" if version is not None else ""
+        return ("Lesson 00 answers were saved, but for an earlier wording of the statements"
+                f"{was}: they are not shown, because an answer to one wording is not an answer to "
+                "another.")
+    return ("No lesson 00 answers were saved here (Save was not pressed, or this is a new "
+            "session, as on Binder), so there is nothing to compare with: your answers now are "
+            "shown on their own.")
+
+
+@dataclass(frozen=True)
+class Change:
+    """Lesson 00's answers against today's, pair by pair (positions: -2 message .. +2
+    conversation)."""
+
+    before: float | None   # lesson 00's score (-100..100), None when there is none
+    after: float
+    towards_conversation: int
+    towards_message: int
+    unchanged: int
+
+
+def compare(before: Mapping[str, int], after: Mapping[str, int]) -> Change:
+    """How the answers moved. With no ``before`` (empty), only ``after``'s score is given."""
+    b, a = clean_answers(before), clean_answers(after)
+    after_score = stance_score(a)
+    if not b:
+        return Change(None, after_score, 0, 0, 0)
+    moves = [a.get(s.key, 0) - b.get(s.key, 0) for s in STATEMENTS]
+    return Change(stance_score(b), after_score, sum(m > 0 for m in moves),
+                  sum(m < 0 for m in moves), sum(m == 0 for m in moves))
+
+
+def change_sentence(change: Change) -> str:
+    """One sentence about the change (or today's score alone)."""
+    if change.before is None:
+        return (f"Your answers now score {change.after:+.0f} on the -100 (message) .. +100 "
+                f"(conversation) scale: {stance_label(change.after)}.")
+    moved = change.towards_conversation + change.towards_message
+    if moved == 0:
+        return (f"No pair moved: your score is {change.after:+.0f}, as in lesson 00 "
+                f"({stance_label(change.after)}).")
+    return (f"From {change.before:+.0f} in lesson 00 to {change.after:+.0f} now: "
+            f"{change.towards_conversation} pair{'s' * (change.towards_conversation != 1)} moved "
+            f"towards conversation, {change.towards_message} towards message, "
+            f"{change.unchanged} stayed put.")
