@@ -273,7 +273,8 @@ def desk_figure(o: DeskOutcome) -> go.Figure:
         fig.layout[f"xaxis{axis}"] = {"domain": domain, "title": {"text": title}, "zeroline": True,
                                       "automargin": True}
     fig.update_layout(template=register_template(), height=360, margin={"t": 95, "b": 90, "l": 130},
-                      yaxis={"categoryorder": "array", "categoryarray": list(_DESK_ROWS)[::-1]})
+                      yaxis={"title": "desk", "categoryorder": "array",
+                             "categoryarray": list(_DESK_ROWS)[::-1]})
     fill_desk(fig, o)
     return fig
 

@@ -471,16 +471,22 @@ def first_response_summary(threads: pd.DataFrame, by: str | None = None) -> pd.D
 def _bootstrap_means(values: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """``n_boot`` means of resamples of ``values`` drawn WITH replacement (each of the same size).
 
-    Drawing n rows with replacement is drawing how many times each distinct value comes up
-    (a multinomial over the distinct values, with their frequencies): the same distribution,
-    at a cost that grows with the number of distinct values, not with the rows."""
+    Few rows: draw row numbers (in chunks, to keep memory small). Many rows with few distinct
+    values (a stacked copy of the data): drawing n rows with replacement is drawing how many times
+    each distinct value comes up, a multinomial over the distinct values with their frequencies;
+    the same distribution, at a cost that grows with the distinct values, not with the rows."""
     values = np.asarray(values, dtype=float)
     n = len(values)
     if n == 0:
         return np.full(n_boot, np.nan)
     distinct, counts = np.unique(values, return_counts=True)
-    draws = rng.multinomial(n, counts / n, size=n_boot)
-    return draws @ distinct / n
+    if n > 5 * len(distinct):
+        draws = rng.multinomial(n, counts / n, size=n_boot)
+        return draws @ distinct / n
+    chunk = max(1, 2_000_000 // n)
+    means = [values[rng.integers(0, n, (min(chunk, n_boot - k), n))].mean(axis=1)
+             for k in range(0, n_boot, chunk)]
+    return np.concatenate(means)
 
 
 @dataclass(frozen=True)
@@ -543,13 +549,14 @@ def _outcome(threads: pd.DataFrame, outcome: str) -> pd.Series:
 
 def reply_effect(threads: pd.DataFrame, outcome: str = "later_spend_usd", within: float | None = None,
                  after: float | None = None, tone: str | None = None, n_boot: int = N_BOOT,
-                 seed: int = BOOT_SEED, ratio: bool = False) -> BootResult:
+                 seed: int = BOOT_SEED, ratio: bool = False, level: float = 0.95) -> BootResult:
     """The outcome of threads answered (within ``within`` minutes, after ``after`` minutes, with
     ``tone``, if given) minus that of threads never answered, with a 95% bootstrap interval.
 
     ``outcome``: a column (``later_spend_usd``, ``resolved``...) or ``"sentiment_change"``
-    (after - before). This is a comparison of two groups of threads: it measures the reply's
-    effect only if who got answered, and how fast, was unrelated to the outcome otherwise."""
+    (after - before); ``level``: the interval's coverage. This is a comparison of two groups of
+    threads: it measures the reply's effect only if who got answered, and how fast, was unrelated
+    to the outcome otherwise."""
     values = _outcome(threads, outcome)
     minutes = threads["first_response_minutes"] if "first_response_minutes" in threads else None
     if minutes is None:
@@ -565,7 +572,7 @@ def reply_effect(threads: pd.DataFrame, outcome: str = "later_spend_usd", within
         if tone not in TONES:
             raise AnsweringError(f"the tone is one of {', '.join(TONES)}, not {tone!r}.")
         treated &= (threads["reply_style"].astype(object) == tone).to_numpy()
-    return bootstrap_difference(values[treated], values[~yes], n_boot, seed, ratio)
+    return bootstrap_difference(values[treated], values[~yes], n_boot, seed, ratio, level)
 
 
 def effect_by_speed(threads: pd.DataFrame, outcome: str = "later_spend_usd", tone: str | None = None,

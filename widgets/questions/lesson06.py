@@ -8,18 +8,19 @@ answers are computed from the shipped data with the course's models when a check
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..checks import ChoiceQuestion, Mistake, Question, Reflection
+from ..checks import CORRECT, INCORRECT, ChoiceQuestion, Mistake, Question, Reflection, Verdict
 from ..data import load
 from ..models.answering import (
     FIT_YEAR,
     TEST_YEAR,
     HeldOut,
-    bootstrap_difference,
     held_out,
     naive_and_change,
     reply_effect,
@@ -124,31 +125,88 @@ q1 = Question(
 # ----------------------------------------------------------------------------- q2: an effect with an interval
 
 
+@dataclass
+class EstimateQuestion(Question):
+    """An answer ``[estimate, low, high]``. The estimate is computed the same way by everyone, so it
+    must match within ``point_atol``; the interval's ends come from random resampling, so they need
+    only be within ``atol`` of the course's (computed with many resamples): a careful learner's own
+    bootstrap (1,000 or more resamples, either resampling scheme) or a normal approximation passes."""
+
+    point_atol: float = 0.01
+
+    def evaluate(self, answer: Any) -> Verdict:
+        verdict = super().evaluate(answer)
+        if verdict.status != CORRECT:
+            return verdict
+        expected = self.expected() if callable(self.expected) else self.expected
+        values = _three(answer)
+        if values is not None and abs(values[0] - float(expected[0])) <= self.point_atol:
+            return verdict
+        for mistake in self.mistakes:
+            if mistake.matches(answer, self.rtol, self.atol, self.ordered):
+                return self._verdict(INCORRECT, mistake.feedback)
+        return self._verdict(INCORRECT, self.wrong)
+
+
+#: Resamples behind q2's expected interval: many, so that its own randomness is negligible.
+Q2_BOOT = 10_000
+
+
 def _q2_threads(platform: str | None = Q2_PLATFORM) -> pd.DataFrame:
     t = _threads()
     return t if platform is None else t[t["platform"] == platform]
 
 
-def _q2(within: float | None = None, platform: str | None = Q2_PLATFORM, ratio: bool = False) -> list[float]:
-    return reply_effect(_q2_threads(platform), "later_spend_usd", within=within, ratio=ratio).as_list()
+@cache
+def _q2(within: float | None = None, platform: str | None = Q2_PLATFORM, ratio: bool = False,
+        level: float = 0.95) -> tuple[float, float, float]:
+    r = reply_effect(_q2_threads(platform), "later_spend_usd", within=within, ratio=ratio,
+                     n_boot=Q2_BOOT, level=level)
+    return (r.estimate, r.low, r.high)
 
 
-def _q2_fast_vs_rest() -> list[float]:
-    t = _q2_threads()
-    fast = (t["first_response_minutes"] <= Q2_WITHIN).to_numpy()
-    return bootstrap_difference(t.loc[fast, "later_spend_usd"], t.loc[~fast, "later_spend_usd"]).as_list()
+def _q2_point(within: float | None = Q2_WITHIN, platform: str | None = Q2_PLATFORM, ratio: bool = False,
+              comparison: str = "never") -> float:
+    """The estimate alone (mean A - mean B, or A / B): no resampling needed to recognise a mistake."""
+    t = _q2_threads(platform)
+    minutes = t["first_response_minutes"]
+    a = minutes.notna() if within is None else minutes <= within
+    b = minutes.isna() if comparison == "never" else ~a
+    ma, mb = t.loc[a, "later_spend_usd"].mean(), t.loc[b, "later_spend_usd"].mean()
+    return float(ma / mb if ratio else ma - mb)
+
+
+def _point_is(point: Any) -> Any:
+    """A mistake's test: the answer's estimate (its first number) is ``point()``."""
+    return lambda a: (v := _three(a)) is not None and abs(v[0] - point()) <= 0.01
 
 
 def _q2_no_width(a: object) -> bool:
     v = _three(a)
-    return v is not None and abs(v[2] - v[1]) < 0.05 and _close(v[0], _q2()[0], atol=1.0)
+    return v is not None and abs(v[2] - v[1]) < 0.05 and abs(v[0] - _q2_point()) <= 0.01
 
 
-q2 = Question(
+def _q2_misordered(a: object) -> bool:
+    v = _three(a)
+    if v is None:
+        return False
+    low, middle, high = sorted(v)
+    return v != [middle, low, high] and abs(middle - _q2_point()) <= 0.01
+
+
+def _q2_ninety(a: object) -> bool:
+    v = _three(a)
+    if v is None or abs(v[0] - _q2_point()) > 0.01:
+        return False
+    _e, low, high = _q2(within=Q2_WITHIN, level=0.90)
+    return abs(v[1] - low) < 0.3 and abs(v[2] - high) < 0.3
+
+
+q2 = EstimateQuestion(
     LESSON, "q2", "x_reply_effect",
-    expected=lambda: _q2(within=Q2_WITHIN),
+    expected=lambda: list(_q2(within=Q2_WITHIN)),
     title="Later spend: answered within an hour minus never answered, on X, with a 95% interval",
-    rtol=0, atol=1.0,
+    rtol=0, atol=0.6,
     hints=[
         f"Keep the threads on `{Q2_PLATFORM}` (both years). Group A: answered within {Q2_WITHIN} "
         "minutes (`first_response_minutes <= 60`). Group B: never answered (empty "
@@ -163,20 +221,25 @@ q2 = Question(
         Mistake("Your interval has no width: resampling WITHOUT replacement just shuffles the same "
                 "customers, so every 'resample' has the same mean. Resample with replacement "
                 "(`replace=True`).", test=_q2_no_width),
+        Mistake("That looks like a 90% interval (the 5th and 95th percentiles): the question asks for "
+                "95%, the 2.5th and 97.5th.", test=_q2_ninety),
         Mistake("That is a ratio (mean A / mean B): the question asks for the difference in dollars "
-                "(mean A - mean B).", value=lambda: _q2(within=Q2_WITHIN, ratio=True)),
+                "(mean A - mean B).", test=_point_is(lambda: _q2_point(ratio=True))),
         Mistake("That compares ANY reply with no reply: keep only the replies within an hour "
-                "(`first_response_minutes <= 60`) in group A.", value=lambda: _q2()),
+                "(`first_response_minutes <= 60`) in group A.",
+                test=_point_is(lambda: _q2_point(within=None))),
         Mistake("Group B should be the threads never answered: yours also holds threads answered "
-                "after an hour.", value=_q2_fast_vs_rest),
+                "after an hour.", test=_point_is(lambda: _q2_point(comparison="rest"))),
         Mistake(f"That is every platform: keep the threads on `{Q2_PLATFORM}`.",
-                value=lambda: _q2(within=Q2_WITHIN, platform=None)),
+                test=_point_is(lambda: _q2_point(platform=None))),
         Mistake("Give three numbers, in this order: the difference, the interval's low end, its high "
                 "end (e.g. `x_reply_effect = [d, low, high]`).",
                 test=lambda a: not isinstance(a, str) and hasattr(a, "__len__") and len(a) != 3),
         Mistake("The order is [difference, low, high]: the difference lies between the two ends.",
-                test=lambda a: (v := _three(a)) is not None and sorted(v) != [v[1], v[0], v[2]]
-                and _close(sorted(v)[1], _q2(within=Q2_WITHIN)[0], atol=1.0)),
+                test=_q2_misordered),
+        Mistake("Your estimate is right, but the interval is not the one the data gives: resample each "
+                "group with replacement at its own size, and take the 2.5th and 97.5th percentiles.",
+                test=_point_is(_q2_point)),
     ],
 )
 
