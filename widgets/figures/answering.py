@@ -33,8 +33,11 @@ def _pct(x: float, digits: int = 0) -> str:
     return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.{digits}f}%"
 
 
-def _money(x: float) -> str:
-    return "n/a" if math.isnan(x) else (f"+${x:,.2f}" if abs(x) < 10 else f"+${x:,.0f}").replace("+$-", "-$")
+def _money(x: float, digits: int | None = None) -> str:
+    if math.isnan(x):
+        return "n/a"
+    digits = (2 if abs(x) < 10 else 0) if digits is None else digits
+    return f"+${x:,.{digits}f}".replace("+$-", "-$")
 
 
 # ----------------------------------------------------------------------------- expectations and practice
@@ -177,8 +180,9 @@ def effect_by_speed_figure(table: pd.DataFrame, outcome: str = "later_spend_usd"
 
 
 def held_out_title(h: HeldOut) -> str:
-    return (f"Chosen by {h.by.replace('_', ' ')} on the 2024 threads: '{h.chosen}' ({_money(h.chosen_fit)});"
-            f"<br>in 2025 it gained {_money(h.chosen_test)}, any thread {_money(h.overall_test.estimate)}")
+    return (f"Chosen by {h.by.replace('_', ' ')} on the 2024 threads: '{h.chosen}' "
+            f"({_money(h.chosen_fit, 1)});<br>in 2025 it gained {_money(h.chosen_test, 1)}, any thread "
+            f"{_money(h.overall_test.estimate, 1)}")
 
 
 def held_out_figure(h: HeldOut, fit: int = 2024, test: int = 2025) -> go.Figure:
