@@ -629,6 +629,90 @@ def bench_widgets(n: int, scales: tuple[int, ...], log: Callable[[str], None]) -
 
 
 # ---------------------------------------------------------------------------------------------
+# Scenarios a view declares for itself
+# ---------------------------------------------------------------------------------------------
+def discover_scenarios(package: str = "widgets.views"
+                       ) -> list[tuple[str, Callable[..., Any], dict[str, Any]]]:
+    """(view name, view function, scenario) for every entry of a views module's
+    ``BENCHMARK_SCENARIOS``: a budget of the view's own, on some of its controls.
+
+    A scenario is a dict: ``view`` (the function's name), ``name`` (what is measured), ``factor``
+    (copies of the data, as at 10x and 100x), ``controls`` (the descriptions of the controls to
+    change), ``budget_ms`` (for the p95, or None to report only), optionally ``kwargs`` for the
+    view and ``each_option_once`` (change each control once to each of its other options, in
+    order: every change a first visit, when the view computes on first visit).
+    """
+    pkg = importlib.import_module(package)
+    found = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        for scenario in getattr(module, "BENCHMARK_SCENARIOS", ()):
+            func = getattr(module, scenario["view"])
+            found.append((f"{info.name}.{scenario['view']}", func, scenario))
+    return found
+
+
+def bench_scenario(func: Callable[..., Any], scenario: dict[str, Any], n: int) -> dict[str, Any]:
+    """Build the view (with the scenario's data factor and arguments), then time changes of the
+    scenario's controls only: ``n`` random changes, or each option once."""
+    import ipywidgets as w
+
+    factor = int(scenario.get("factor", 1))
+    with scaled_data(factor):
+        t0 = time.perf_counter()
+        box = func(**scenario.get("kwargs", {}))
+        build_ms = (time.perf_counter() - t0) * 1000
+        wanted = list(scenario["controls"])
+        controls = [c for c in find_controls(box) if getattr(c, "description", None) in wanted]
+        errors = [f"no control called {d!r}" for d in wanted
+                  if d not in {getattr(c, "description", None) for c in controls}]
+        if scenario.get("each_option_once"):
+            times: list[float] = []
+            for ctl in controls:
+                if not isinstance(ctl, w.widgets.widget_selection._Selection):
+                    errors.append(f"{ctl.description}: each_option_once needs a selection control")
+                    continue
+                for index in range(len(ctl.options)):
+                    if index == ctl.index:
+                        continue
+                    t0 = time.perf_counter()
+                    try:
+                        ctl.index = index
+                    except Exception as exc:
+                        errors.append(f"{ctl.description}: {type(exc).__name__}: {exc}")
+                    times.append((time.perf_counter() - t0) * 1000)
+        else:
+            result = drive(controls, n=n)
+            times = result["times_ms"]
+            errors += result["errors"]
+    budget = scenario.get("budget_ms")
+    p95 = pct(times, 95)
+    return {"scenario": scenario["name"], "factor": factor, "controls": wanted, "build_ms": build_ms,
+            "n": len(times), "p50_ms": pct(times, 50), "p95_ms": p95, "max_ms": max(times, default=None),
+            "budget_ms": budget, "errors": sorted(set(errors)),
+            "met": None if budget is None else (p95 is not None and p95 <= budget and not errors)}
+
+
+def bench_scenarios(n: int, log: Callable[[str], None]) -> list[dict[str, Any]]:
+    rows = []
+    for name, func, scenario in discover_scenarios():
+        try:
+            r = bench_scenario(func, scenario, n)
+        except Exception as exc:  # the benchmark reports, it does not stop
+            r = {"scenario": scenario.get("name", "?"), "factor": scenario.get("factor", 1),
+                 "controls": scenario.get("controls", []), "build_ms": None, "n": 0, "p50_ms": None,
+                 "p95_ms": None, "max_ms": None, "budget_ms": scenario.get("budget_ms"),
+                 "errors": [f"{type(exc).__name__}: {exc}"], "met": False}
+        rows.append({"widget": name, **r})
+        log(f"  {name:38s} {r['scenario'][:44]:44s} x{r['factor']:<4d} build {r['build_ms'] or 0:7.1f} ms  "
+            f"p95 {r['p95_ms'] or 0:6.1f}  max {r['max_ms'] or 0:6.1f} ms  ({r['n']} changes) "
+            f"{'; '.join(r['errors'])}")
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
 # Datasets, suite, machine
 # ---------------------------------------------------------------------------------------------
 def bench_datasets(repeat: int = 3) -> list[dict[str, Any]]:
@@ -796,6 +880,22 @@ def render_markdown(res: dict[str, Any]) -> str:
                 L.append(f"| {row['widget']} | {r['display_bytes'] / 1e3:,.1f} | "
                          f"{_f((r['update_bytes_p50'] or 0) / 1e3)} | "
                          f"{_f((r['update_bytes_max'] or 0) / 1e3)} | {verdict(r['bytes_met'])} |")
+        L.append("")
+    scen = res.get("scenarios")
+    if scen:
+        L += ["## Scenarios the views declare", "",
+              "Budgets a view sets for itself (`BENCHMARK_SCENARIOS` in its module), on some of its "
+              "controls only: the view is built with that many copies of the data, then only those "
+              "controls are changed (randomly, or once to each option in turn: every change then a "
+              "first visit).", "",
+              "| widget | scenario | data | build (ms) | changes | p50 (ms) | p95 (ms) | max (ms) | "
+              "budget (ms) | p95 |",
+              "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for r in scen:
+            err = f" ({len(r['errors'])} error(s))" if r["errors"] else ""
+            L.append(f"| {r['widget']}{err} | {r['scenario']} | {r['factor']}× | {_f(r['build_ms'])} | "
+                     f"{r['n']} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} | {_f(r['max_ms'])} | "
+                     f"{_f(r['budget_ms'], 'g')} | {verdict(r['met'])} |")
         L.append("")
     gr = res.get("grader")
     if gr:
@@ -965,6 +1065,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"  {r['dataset']:20s} {r['rows']:>8,} rows  {r['cold_ms']:6.1f} ms")
     log("widgets:")
     res["widgets"] = bench_widgets(args.updates, SCALES, log)
+    log("scenarios the views declare:")
+    res["scenarios"] = bench_scenarios(args.updates, log)
     if not args.skip_browser:
         log("browser (JupyterLab in Chromium):")
         from bench.browser import bench_browser

@@ -394,6 +394,12 @@ STYLE_MULT = {  # likes, comments, shares, clicks
     "behind_the_scenes": (1.1, 1.6, 1.1, 1.3),
 }
 FORMAT_MULT = {"text": 0.75, "image": 1.0, "video": 1.25, "carousel": 1.15, "link": 0.7}
+# the brand slowly learns to talk with people: the share of broadcasts falls linearly over the two
+# years, from BROADCAST_SHARE_START to BROADCAST_SHARE_START - BROADCAST_SHARE_DROP (68% -> 42%)
+BROADCAST_SHARE_START = 0.68
+BROADCAST_SHARE_DROP = 0.26
+# the mix of the conversational styles (question, reply, user_content, behind_the_scenes)
+CONVERSATIONAL_MIX = (0.3, 0.15, 0.27, 0.28)
 POST_TEXT = {
     "broadcast": [
         "New in: {blend}. Order {product} today.",
@@ -458,8 +464,8 @@ def build_posts() -> pd.DataFrame:
     n = len(df)
     frac = ((df["posted_at"] - start) / (end - start)).to_numpy()
     # the brand slowly learns to talk with people: fewer broadcasts in year two
-    p_broad = 0.68 - 0.26 * frac
-    other = np.array([0.3, 0.15, 0.27, 0.28])
+    p_broad = BROADCAST_SHARE_START - BROADCAST_SHARE_DROP * frac
+    other = np.array(CONVERSATIONAL_MIX)
     style = np.empty(n, dtype=object)
     fmt = np.empty(n, dtype=object)
     followers = np.empty(n, dtype=np.int64)
@@ -509,11 +515,16 @@ def build_posts() -> pd.DataFrame:
 
 
 USER_POOL = 9000
+#: Heavy-tailed activity (lessons 04-07): each account's share of what is written is drawn from a
+#: Pareto (Lomax) distribution with this shape, plus ACTIVITY_FLOOR. A shape near 1 has a very
+#: heavy tail: a few super-users write much of what is written, most people almost nothing.
+ACTIVITY_PARETO_SHAPE = 1.1
+ACTIVITY_FLOOR = 0.05
 
 
 def _user_weights(rng: np.random.Generator) -> np.ndarray:
     """Heavy-tailed activity: a few super-users write much of what is written."""
-    w = rng.pareto(1.1, USER_POOL) + 0.05
+    w = rng.pareto(ACTIVITY_PARETO_SHAPE, USER_POOL) + ACTIVITY_FLOOR
     return w / w.sum()
 
 
@@ -532,6 +543,14 @@ COMMENT_TOP = {
 COMMENT_REPLY = ["Same here!", "Agreed, the {blend} is great.", "Try it with oat milk.",
                  "Mine arrived yesterday.", "Not for me, too strong.", "Good point.",
                  "Thanks, will try that.", "Ha, me too."]
+#: How often the brand answers a comment (lessons 04, 06, 07): its chance grows from
+#: BRAND_REPLY_BASE over the two years by BRAND_REPLY_GROWTH, plus BRAND_REPLY_CONVERSATIONAL on a
+#: post that is not a broadcast. COMMENT_TOP_LEVEL_SHARE of comments start a thread; the rest reply
+#: to an earlier comment on the same post.
+BRAND_REPLY_BASE = 0.22
+BRAND_REPLY_GROWTH = 0.25
+BRAND_REPLY_CONVERSATIONAL = 0.12
+COMMENT_TOP_LEVEL_SHARE = 0.62
 BRAND_REPLY = ["Thanks so much! Enjoy your {blend}.", "Great question: yes, it comes in {product}.",
                "Sorry about that! Send us a DM with your order number and we will fix it.",
                "Thank you for sharing this with us!", "Noted, passing it to the roasting team.",
@@ -550,8 +569,9 @@ def build_comments(posts: pd.DataFrame) -> pd.DataFrame:
         if n == 0:
             continue
         # brand answers more comments on conversational posts and in year two
-        p_brand = 0.22 + 0.25 * frac[i] + (0.12 if conv[i] else 0.0)
-        p_top = 0.62
+        p_brand = (BRAND_REPLY_BASE + BRAND_REPLY_GROWTH * frac[i]
+                   + (BRAND_REPLY_CONVERSATIONAL if conv[i] else 0.0))
+        p_top = COMMENT_TOP_LEVEL_SHARE
         local_auth, local_t, local_ids, local_top, local_brand = [], [], [], [], []
         pool = rng.choice(USER_POOL, size=n, p=w)
         for j in range(n):
@@ -837,27 +857,58 @@ IDEA_CATEGORIES = {
 }
 
 
+IDEAS = 1400
+#: votes an idea collects: lognormal (mu, sigma), scaled down for ideas younger than
+#: IDEA_VOTE_RAMP_DAYS (they have had less time to collect them)
+IDEA_VOTES_LOGNORMAL = (1.4, 1.35)
+IDEA_VOTE_RAMP_DAYS = 60
+#: The board's review rules (lesson 07). An idea older than IDEA_REVIEW_AFTER_DAYS is reviewed
+#: with chance IDEA_REVIEW_BASE, plus IDEA_REVIEW_BONUS_HIGH if it has IDEA_REVIEW_VOTES_HIGH votes
+#: or more, plus IDEA_REVIEW_BONUS_MID if it has IDEA_REVIEW_VOTES_MID or more (a vote threshold,
+#: like LEGO Ideas' 10,000 supporters, but tiny). A reviewed idea older than
+#: IDEA_DECIDE_AFTER_DAYS is decided with chance IDEA_DECIDED_SHARE; a decided idea is shipped with
+#: chance IDEA_SHIP_BASE + IDEA_SHIP_POPULARITY x popularity, planned with chance
+#: IDEA_PLAN_BASE + IDEA_PLAN_POPULARITY x popularity (above the shipped ones), otherwise declined;
+#: popularity = votes / IDEA_POPULAR_VOTES, at most 1. Every other idea stays "new": never answered.
+IDEA_REVIEW_AFTER_DAYS = 21
+IDEA_REVIEW_BASE = 0.12
+IDEA_REVIEW_VOTES_HIGH = 25
+IDEA_REVIEW_BONUS_HIGH = 0.8
+IDEA_REVIEW_VOTES_MID = 8
+IDEA_REVIEW_BONUS_MID = 0.3
+IDEA_DECIDE_AFTER_DAYS = 45
+IDEA_DECIDED_SHARE = 0.8
+IDEA_POPULAR_VOTES = 150
+IDEA_SHIP_BASE = 0.06
+IDEA_SHIP_POPULARITY = 0.4
+IDEA_PLAN_BASE = 0.12
+IDEA_PLAN_POPULARITY = 0.5
+
+
 def build_ideas() -> pd.DataFrame:
     rng = _rng(8)
     w = _user_weights(rng)
-    n = 1400
+    n = IDEAS
     start = pd.Timestamp("2024-01-01")
     at = start + pd.to_timedelta(np.sort(rng.integers(0, 731 * 86400, n)), unit="s")
     cats = list(IDEA_CATEGORIES)
     cat = _pick(rng, cats, n, p=[0.22, 0.22, 0.14, 0.16, 0.12, 0.14])
     titles = [_fill(rng, str(rng.choice(IDEA_CATEGORIES[c]))) for c in cat]
     age_days = (pd.Timestamp("2025-12-31") - at).days.to_numpy()
-    votes = np.floor(rng.lognormal(1.4, 1.35, n) * np.minimum(1, (age_days + 5) / 60)).astype(int)
+    votes = np.floor(rng.lognormal(*IDEA_VOTES_LOGNORMAL, n)
+                     * np.minimum(1, (age_days + 5) / IDEA_VOTE_RAMP_DAYS)).astype(int)
     status = np.full(n, "new", dtype=object)
     u = rng.random(n)
-    reviewed = (age_days > 21) & (u < 0.12 + 0.8 * (votes >= 25) + 0.3 * (votes >= 8))
+    reviewed = (age_days > IDEA_REVIEW_AFTER_DAYS) & (
+        u < IDEA_REVIEW_BASE + IDEA_REVIEW_BONUS_HIGH * (votes >= IDEA_REVIEW_VOTES_HIGH)
+        + IDEA_REVIEW_BONUS_MID * (votes >= IDEA_REVIEW_VOTES_MID))
     status[reviewed] = "under_review"
     v = rng.random(n)
-    decided = reviewed & (age_days > 45) & (v < 0.8)
+    decided = reviewed & (age_days > IDEA_DECIDE_AFTER_DAYS) & (v < IDEA_DECIDED_SHARE)
     z = rng.random(n)
-    pop = np.clip(votes / 150, 0, 1)
-    impl = decided & (z < 0.06 + 0.4 * pop)
-    planned = decided & ~impl & (z < 0.12 + 0.5 * pop)
+    pop = np.clip(votes / IDEA_POPULAR_VOTES, 0, 1)
+    impl = decided & (z < IDEA_SHIP_BASE + IDEA_SHIP_POPULARITY * pop)
+    planned = decided & ~impl & (z < IDEA_PLAN_BASE + IDEA_PLAN_POPULARITY * pop)
     status[decided] = "declined"
     status[planned] = "planned"
     status[impl] = "implemented"
@@ -873,6 +924,19 @@ def build_ideas() -> pd.DataFrame:
     })
 
 
+#: The community forum (lesson 07): FORUM_MEMBERS accounts, drawn by activity (ACTIVITY_PARETO_SHAPE),
+#: write FORUM_REPLIES replies to each other (self-replies dropped), writer and addressee both
+#: drawn in proportion to activity, so the most active are also the most replied to. A share
+#: FORUM_TO_BRAND of them is addressed to the brand instead. A reply gets one back with chance
+#: BRAND_REPLY_BACK when it was addressed to the brand (the brand answers), MEMBER_REPLY_BACK
+#: when addressed to a member.
+FORUM_MEMBERS = 700
+FORUM_REPLIES = 5200
+FORUM_TO_BRAND = 0.07
+BRAND_REPLY_BACK = 0.6
+MEMBER_REPLY_BACK = 0.12
+
+
 def build_interactions(posts: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
     """Reply edges from comments.csv plus the community forum, in one directed edge list."""
     rng = _rng(9)
@@ -885,22 +949,22 @@ def build_interactions(posts: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFr
                        "channel": plat.loc[c["post_id"]].to_numpy(),
                        "context": "comment_reply"})
     e1 = e1[e1["source_author"] != e1["target_author"]]
-    # community forum: preferential, heavy-tailed; about a third of replies get one back
+    # community forum: heavy-tailed activity; some replies get one back
     w = _user_weights(rng)
-    active = rng.choice(USER_POOL, 700, replace=False, p=w)
+    active = rng.choice(USER_POOL, FORUM_MEMBERS, replace=False, p=w)
     aw = w[active] / w[active].sum()
-    n = 5200
+    n = FORUM_REPLIES
     src = active[rng.choice(len(active), n, p=aw)]
     tgt = active[rng.choice(len(active), n, p=aw)]
     keep = src != tgt
     src, tgt = src[keep], tgt[keep]
     t0 = pd.Timestamp("2024-01-01")
     at = t0 + pd.to_timedelta(rng.integers(0, 730 * 86400, len(src)), unit="s")
-    brand_t = rng.random(len(src)) < 0.07
+    brand_t = rng.random(len(src)) < FORUM_TO_BRAND
     src_ids = np.array([_user(s + 1) for s in src], dtype=object)
     tgt_ids = np.array([_user(t + 1) for t in tgt], dtype=object)
     tgt_ids[brand_t] = BRAND
-    back = rng.random(len(src)) < np.where(brand_t, 0.6, 0.12)
+    back = rng.random(len(src)) < np.where(brand_t, BRAND_REPLY_BACK, MEMBER_REPLY_BACK)
     e2 = pd.DataFrame({"source_author": src_ids, "target_author": tgt_ids,
                        "at": at.strftime(DT), "channel": "community", "context": "forum"})
     e3 = pd.DataFrame({"source_author": tgt_ids[back], "target_author": src_ids[back],

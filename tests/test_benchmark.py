@@ -142,3 +142,29 @@ def test_a_notebook_run_that_keeps_failing_is_reported_not_raised(monkeypatch):
     assert len(calls) == 2 and "Address already in use" in r["errors"][0]
     summary = bench._summarise_runs([r, {**r, "wall_s": 2.0, "errors": [], "cells_s": {}}])
     assert summary["wall_s"] == 2.0 and summary["errors"]
+
+
+def test_scenarios_views_declare_are_discovered_measured_and_reported(monkeypatch):
+    found = {(name, s["name"], s["factor"]) for name, _f, s in bench.discover_scenarios()}
+    assert ("community.community_map", "only the sizing changes", 1) in found
+    assert ("community.community_map", "a new window, computed when first shown", 10) in found
+
+    import ipywidgets as w
+
+    calls = []
+
+    def planted(slow: bool = False) -> w.Box:
+        pick = w.Dropdown(options=["a", "b", "c"], description="Pick")
+        other = w.Dropdown(options=["x", "y"], description="Other")
+        pick.observe(lambda change: calls.append(change["new"]), names="value")
+        return w.VBox([pick, other])
+
+    once = bench.bench_scenario(planted, {"name": "each option", "controls": ["Pick"], "budget_ms": 1000,
+                                          "each_option_once": True, "kwargs": {"slow": True}}, n=5)
+    assert once["n"] == 2 and calls == ["b", "c"] and once["met"] and not once["errors"]
+    randomly = bench.bench_scenario(planted, {"name": "random", "controls": ["Pick", "Nope"],
+                                              "budget_ms": None}, n=4)
+    assert randomly["n"] == 4 and randomly["met"] is None and "no control called 'Nope'" in randomly["errors"]
+    res = {"machine": bench.machine(), "settings": {"repeat": 1, "updates": 2, "scales": [10]},
+           "scenarios": [{"widget": "a.b", **once}], "suite": None}
+    assert "| a.b | each option | 1× |" in bench.render_markdown(res)

@@ -513,7 +513,9 @@ def test_a_question_that_needs_a_failed_answer_says_so(graded):
     row = graded["rows"]["needs"]
     assert row[f"{earlier}_verdict"] == "stopped"
     assert row[f"{later}_verdict"] != "correct"
-    assert f"it needs `{name}` from {earlier}, whose answer cell did not finish" in reason(row, later)
+    said = reason(row, later)
+    assert "it needs `" in said and f"`{name}`" in said, said
+    assert f"from {earlier}, whose answer cell did not finish" in said, said
     independent = [q for q, _, _ in QUESTIONS[lesson] if q not in {earlier, later}
                    and not grader._names_in(source(answer_cell(read(solution(lesson)), q)))[1]
                    & grader._names_in(source(answer_cell(read(solution(lesson)), earlier)))[0]]

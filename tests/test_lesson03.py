@@ -130,6 +130,81 @@ def test_rise_and_fall_interval_contains_the_peak(panel):
     assert 100 < fit.peak < 400  # it turns down inside the panel's range
 
 
+def test_hyperbola_and_its_90_percent_point_by_hand():
+    assert m.hyperbola(100, 200, 100) == pytest.approx(100)  # half the ceiling at `half`
+    fit = m.HyperbolaFit(200, 100, "messages_noticed")
+    assert fit.saturation_point == pytest.approx(900)
+    assert fit.predict(fit.saturation_point) == pytest.approx(0.9 * 200)
+
+
+def test_fit_hyperbola_recovers_a_known_curve_and_matches_curve_fit(panel):
+    seen = np.repeat(np.arange(40, 800, 5.0), 2)
+    frame = pd.DataFrame({"messages_seen": seen, "messages_noticed": 210 * seen / (seen + 160)})
+    fit = m.fit_hyperbola(frame)
+    assert fit.ceiling == pytest.approx(210, rel=1e-6) and fit.half == pytest.approx(160, rel=1e-6)
+    direct = curve_fit(lambda x, c, h: c * x / (x + h), panel["messages_seen"],
+                       panel["messages_noticed"], p0=[300, 300], maxfev=20000)[0]
+    fit = m.fit_hyperbola(panel)
+    assert (fit.ceiling, fit.half) == pytest.approx(tuple(direct), rel=1e-5)
+
+
+def test_fit_quadratic_is_least_squares_and_finds_its_top(panel):
+    a, b, c = np.polyfit(panel["messages_seen"], panel["recall"], 2)
+    fit = m.fit_quadratic(panel)
+    assert (fit.a, fit.b, fit.c) == pytest.approx((a, b, c))
+    assert fit.peak == pytest.approx(-b / (2 * a))
+    assert fit.predict(100) == pytest.approx(c + 100 * b + 10_000 * a)
+    assert math.isnan(m.QuadraticFit(1.0, 0.0, 0.0, "recall").peak)  # opens upwards: no top
+
+
+def test_what_the_lesson_says_about_rival_curves(panel):
+    """Held out, the hyperbola cannot be told from the saturation curve, yet puts 90% saturation
+    beyond the panel; the quadratic's top falls outside the rise-and-fall curve's interval."""
+    gain, low, high = m.held_out_gain(panel, "messages_noticed", "saturating curve",
+                                      "hyperbolic curve")
+    assert low < 0 < high and abs(gain) < 0.01
+    assert m.fit_hyperbola(panel).saturation_point > panel["messages_seen"].max()
+    rise, quad = m.fit_rise_and_fall(panel), m.fit_quadratic(panel)
+    assert not rise.peak_low <= quad.peak <= rise.peak_high
+    assert m.held_out_gain(panel, "recall", "rise and fall", "quadratic")[1] > 0
+
+
+def _generator():
+    """datasets/generate.py's module-level constants, read without running it."""
+    import ast
+
+    tree = ast.parse((ROOT / "datasets" / "generate.py").read_text(encoding="utf-8"))
+    return {t.id: ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+            for t in node.targets if isinstance(t, ast.Name) and t.id.isupper()
+            and isinstance(node.value, ast.Constant)}
+
+
+def test_the_generators_own_answers_are_stated_and_recovered(panel, model):
+    """The lesson states what a perfect fit would find, from the generator's settings, and the
+    fits recover it: the saturation point, the recall peak with repetition fixed, trust's slope."""
+    g = _generator()
+    capacity, clutter = g["ATTENTION_CAPACITY"], g["RECALL_CLUTTER_SCALE"]
+    built_point = capacity * math.log(10)
+    built_peak = capacity * math.log(1 + clutter / capacity)
+    built_slope = -g["TRUST_VOLUME_DROP"] / g["MESSAGES_MAX"] * 100
+    text = "\n".join(c["source"] for c in json.loads(
+        (ROOT / "lessons" / "03-noise.ipynb").read_text(encoding="utf-8"))["cells"])
+    assert f"{capacity} × ln 10 ≈ {built_point:.0f}" in text
+    assert f"{capacity} × ln(1 + {clutter}/{capacity}) ≈ {built_peak:.0f}" in text
+    assert f"{g['TRUST_VOLUME_DROP']} / {g['MESSAGES_MAX']} × 100 = {-built_slope:.2f}" in text
+    assert f"{g['TRUST_REPEAT_PENALTY'] * (10 - g['TRUST_REPEAT_LIMIT']):.2f} at ten" in text
+    rel = round(float(panel["relevance"].median()), 2)
+    ceiling = capacity * (g["ATTENTION_BASE"] + g["ATTENTION_RELEVANCE_GAIN"] * rel)
+    assert (f"{capacity} × ({g['ATTENTION_BASE']} + {g['ATTENTION_RELEVANCE_GAIN']} × {rel}) ≈ "
+            f"{ceiling:.0f} at the panel's median relevance of {rel}") in text
+    assert f"{ceiling:.0f}" == f"{m.fit_saturation(panel).ceiling:.0f}"  # the fit recovers it
+    assert abs(m.fit_saturation(panel).saturation_point / built_point - 1) < 0.02  # "within 2%"
+    _, low, high = model.recall_peak()
+    assert low < built_peak < high
+    effect = m.trust_effects(model).loc["100 more messages a day"]
+    assert effect["low"] < built_slope < effect["high"]
+
+
 def test_r_squared_by_hand():
     y = np.array([1.0, 2.0, 3.0, 4.0])
     assert m.r_squared(y, y) == 1.0
@@ -164,6 +239,15 @@ def test_held_out_table_recomputed_independently(panel):
     assert table["messages noticed", "saturating curve"] == pytest.approx(
         r2(_sat(seen, ceiling, scale)), abs=1e-6)
     assert table["messages noticed", "straight line"] == pytest.approx(r2(intercept + slope * seen), abs=1e-9)
+    h_ceiling, h_half = curve_fit(lambda x, c, h: c * x / (x + h), fit["messages_seen"],
+                                  fit["messages_noticed"], p0=[300, 300], maxfev=20000)[0]
+    assert table["messages noticed", "hyperbolic curve"] == pytest.approx(
+        r2(h_ceiling * seen / (seen + h_half)), abs=1e-6)
+    quad = np.polyfit(fit["messages_seen"], fit["recall"], 2)
+    y_recall = test["recall"].to_numpy(float)
+    assert table["ads recalled next day", "quadratic"] == pytest.approx(
+        1 - ((y_recall - np.polyval(quad, seen)) ** 2).sum()
+        / ((y_recall - y_recall.mean()) ** 2).sum(), abs=1e-9)
     # the findings the lesson states: each curve beats the rival that could have won
     assert table["messages noticed", "saturating curve"] > table["messages noticed", "straight line"]
     recall = table["ads recalled next day"]
@@ -436,12 +520,22 @@ def test_attention_and_recall_figures_state_computed_findings(panel):
     title = fig.layout.title.text
     assert f"{fit.saturation_point:.0f}" in title and f"{fit.ceiling:.0f}" in title
     assert "R² 0.00)" in fig.data[2].name  # never "-0.00"
+    rival = m.fit_hyperbola(panel)
+    fig = figs.attention_figure(m.binned_panel(panel), fit, m.fit_line(panel, "messages_noticed"),
+                                rival=rival)
+    assert len(fig.data) == 4 and fig.layout.xaxis.range[1] > rival.saturation_point
+    title = fig.layout.title.text
+    assert f"{fit.saturation_point:,.0f}" in title and f"{rival.saturation_point:,.0f}" in title
     rise = m.fit_rise_and_fall(panel)
     fig = figs.recall_figure(m.binned_panel(panel), {"rise and fall": rise,
                                                      "straight line": m.fit_line(panel, "recall")},
                              {"rise and fall": 0.1, "straight line": 0.08})
     assert f"{rise.peak:.0f}" in fig.layout.title.text and "10%" in fig.layout.title.text
     assert len(fig.data) == 3 and all(_titles(fig))
+    quad = m.fit_quadratic(panel)
+    fig = figs.recall_figure(m.binned_panel(panel), {"rise and fall": rise, "quadratic": quad},
+                             {"rise and fall": 0.1})
+    assert f"a quadratic: {quad.peak:.0f}" in fig.layout.title.text and len(fig.data) == 3
 
 
 def test_trust_sources_figure_title_comes_from_the_data(trust):
@@ -511,6 +605,12 @@ def test_guess_then_reveal(simulator):
     _control(simulator, "Your guess (messages)").value = 250
     _control(simulator, "Reveal the curves").value = True
     assert "peaks at about" in summary.value and "Your guess of 250" in summary.value
+    assert "300 invented people" in summary.value and "not how real people respond" in summary.value
+    # the range near the top, computed from the curve on screen
+    from widgets.views.overload import NEAR_TOP
+    curves = m.response_curves(m.fit_overload(load("exposure")), 0.3, m.CAP_LEVELS)
+    near = curves.index[curves["recall"] >= NEAR_TOP * curves["recall"].max()]
+    assert f"of its top from {near.min():,.0f} to {near.max():,.0f} messages" in summary.value
     assert json.loads(figure.figure_json)["data"][1].get("visible") is True
     assert _control(simulator, "Hide the curves").value is True
 
@@ -518,9 +618,9 @@ def test_guess_then_reveal(simulator):
 def test_bad_settings_in_the_view_are_sentences(simulator):
     summary = _summary(simulator)
     _control(simulator, "Reveal the curves").value = True
-    _control(simulator, "Cap per brand (a day)").value = 0
+    _control(simulator, "Cap per ad (a day)").value = 0
     assert "cap of 0" in summary.value and "nothing is shown" in summary.value
-    _control(simulator, "Cap per brand (a day)").value = 3
+    _control(simulator, "Cap per ad (a day)").value = 3
     _control(simulator, "Messages a day").value = 1200
     assert "extrapolation" in summary.value
     _control(simulator, "Relevant share (0-1)").value = 1.0
@@ -614,11 +714,13 @@ def test_q3_trust_change(trust):
 
 
 def test_q4_and_q5_readings():
+    assert L.q4.var == "deck_reading"
     assert L.q4.evaluate("b").status == CORRECT and L.q4.evaluate(" B ").status == CORRECT
-    assert "Unknown is not the same as wrong" in _feedback(L.q4, "a")
+    assert "without anyone lying" in _feedback(L.q4, "a")
     assert "time series" in _feedback(L.q4, "c")
-    assert "chance" in _feedback(L.q4, "d")
+    assert "less noisy, not more relevant" in _feedback(L.q4, "d")
     assert "one of 'a', 'b', 'c', 'd'" in _feedback(L.q4, "e")
+    assert _feedback(L.q4, 5) != ""  # a number, not a letter: a sentence, never a traceback
     assert L.q5.evaluate("b").status == CORRECT
     assert "synthetic" in _feedback(L.q5, "a")
     assert "within a few percent" in _feedback(L.q5, "c")
@@ -668,7 +770,7 @@ def test_the_views_sentences_follow_other_data():
     text = _summary(box).value
     assert "recall keeps rising" in text and "peaks at about" not in text
     assert "Trust does not peak: it rises" in text
-    _control(box, "Cap per brand (a day)").value = m.CAP_LEVELS
+    _control(box, "Cap per ad (a day)").value = m.CAP_LEVELS
     assert "no cap the model can tell apart" in _summary(box).value
     figure = next(c for c in _walk(box) if isinstance(c, FigureView))
     assert "Recall peaks" not in figure.figure.layout.title.text

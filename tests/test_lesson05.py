@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -197,6 +198,71 @@ def test_phrase_table_counts_matches_and_the_tools_verdicts(scored):
     assert row["of which tool: positive"] == (hits["vader_sentiment"] == "positive").sum() > len(hits) / 2
 
 
+def test_best_thresholds_equal_a_brute_force_search_with_sklearn(scored):
+    sample = scored.sample(600, random_state=5)
+    steps = np.round(np.arange(-0.6, 0.61, 0.2), 2)
+    best, where = -1.0, None
+    for negative in steps:
+        for positive in steps[steps > negative]:
+            c = sample["vader_compound"].to_numpy()
+            predicted = np.where(c >= positive, "positive", np.where(c <= negative, "negative", "neutral"))
+            f = f1_score(sample["airline_sentiment"].astype(str), predicted,
+                         labels=["negative", "neutral", "positive"], average="macro", zero_division=0)
+            if f > best + 1e-12:
+                best, where = f, (negative, positive)
+    tuned = m.best_thresholds(sample["airline_sentiment"], sample["vader_compound"], steps)
+    assert math.isclose(tuned.macro_f1, best) and (tuned.negative, tuned.positive) == pytest.approx(where)
+    with pytest.raises(m.ListeningError, match="empty"):
+        m.best_thresholds([], [])
+    with pytest.raises(m.ListeningError, match="length"):
+        m.best_thresholds(["negative"], [])
+
+
+def test_vaders_best_case_is_still_far_from_its_published_f1(scored):
+    """The lesson's best case: United without handles, cut-offs tuned on one half, measured on the
+    other; and polarity alone, where 'always negative' keeps the higher accuracy."""
+    united = scored["airline"] == "United"
+    fair = pd.concat([m.with_vader(scored[united], clean=True), scored[~united]])
+    standard = f1_score(fair["airline_sentiment"].astype(str), label_direct(fair["vader_compound"]),
+                        average="macro")
+    half = np.random.default_rng(2015).random(len(fair)) < 0.5
+    tuned = m.best_thresholds(fair.loc[half, "airline_sentiment"], fair.loc[half, "vader_compound"])
+    c = fair.loc[~half, "vader_compound"].to_numpy()
+    predicted = np.where(c >= tuned.positive, "positive",
+                         np.where(c <= tuned.negative, "negative", "neutral"))
+    held_out = f1_score(fair.loc[~half, "airline_sentiment"].astype(str), predicted, average="macro")
+    assert standard < held_out < 0.6 < m.PUBLISHED_VADER_F1
+    assert accuracy_score(fair.loc[~half, "airline_sentiment"].astype(str), predicted) < 0.6
+    polar = fair[(fair["airline_sentiment"] != "neutral") & (fair["vader_compound"] != 0)]
+    sign = np.where(polar["vader_compound"] > 0, "positive", "negative")
+    truth = polar["airline_sentiment"].astype(str)
+    assert accuracy_score(truth, sign) < (truth == "negative").mean()
+    always = f1_score(truth, ["negative"] * len(truth), average="macro", zero_division=0)
+    assert f1_score(truth, sign, average="macro") > always
+
+
+def test_mask_personal_hides_other_peoples_handles_emails_and_phones(tweets):
+    out = m.mask_personal(["@VirginAmerica What @dhepburn said.",
+                           "mail me: a.b@gmail.com or call (631)891-5722 &amp; @JETBLUE, flight 2646"],
+                          ["@VirginAmerica", "@JetBlue", None])
+    assert out.tolist() == ["@VirginAmerica What @user said.",
+                            "mail me: [e-mail] or call [phone] & @JETBLUE, flight 2646"]
+    keep = m.airline_handles(tweets)
+    assert set(keep.values()) == {"@united", "@USAirways", "@AmericanAir", "@SouthwestAir", "@JetBlue",
+                                  "@VirginAmerica"}
+    masked = m.mask_personal(tweets["text"], keep.values())
+    kept = {h.lower() for h in keep.values()}
+    left = masked.str.findall(r"(?<![\w@])@\w+").explode().dropna().str.lower()
+    assert set(left) <= kept | {"@user"}
+    # the card: other people's @handles in about 1,100 tweets; e-mails or phones in a few dozen
+    found = tweets["text"].str.findall(r"(?<![\w@])@\w+")
+    others = found.map(lambda hs: any(h.lower() not in kept for h in hs))
+    assert 1_000 < others.sum() < 1_200
+    personal = masked.str.contains(r"\[e-mail\]|\[phone\]")
+    assert 24 <= personal.sum() <= 60
+    assert not masked.str.contains(r"[\w.+-]+@[\w-]+\.\w|\b\d{3}-\d{3}-\d{4}\b").any()
+
+
 # ----------------------------------------------------------------------------- selecting and counting
 
 
@@ -303,11 +369,16 @@ def test_cube_reads_the_tweets_of_an_hour_and_flags_the_collection_starting(cube
     hour = pd.Timestamp("2015-02-22 14:00")
     table, total = cube.read(hour, "American", n=5)
     want = m.tweets_in_hour(m.filter_tweets(scored, "American"), hour)
-    assert total == len(want) and list(table["text"]) == list(want["text"].head(5))
+    shown = m.mask_personal(want["text"].head(5), cube.handles.values())
+    assert total == len(want) and list(table["text"]) == list(shown)
     assert set(table["people"]) <= {"negative", "neutral", "positive"}
     assert cube.newcomers(hour) == [("American", total)]
     assert cube.newcomers(hour, "United") == [] and cube.newcomers(pd.Timestamp("2015-02-17 03:00")) == []
     assert cube.read(pd.Timestamp("2014-01-01"))[1] == 0
+    first = scored.iloc[0]  # "@VirginAmerica What @dhepburn said."
+    shown, _ = cube.read(local(scored.iloc[:1]).iloc[0].floor("h"), "Virgin America", n=50)
+    text = " ".join(shown["text"])
+    assert "@dhepburn" in first["text"] and "@dhepburn" not in text and "What @user said." in text
 
 
 def test_cube_says_plainly_when_there_is_nothing_to_show(cube):
@@ -379,6 +450,22 @@ def test_an_ordinary_hour_is_explained_as_normal(tweets):
 # ----------------------------------------------------------------------------- shares and reasons
 
 
+def test_difference_interval_is_newcombes_hybrid_score_interval(tweets):
+    from scipy.stats import norm
+
+    # Newcombe (1998), Table II, example (a): 56/70 against 48/80, method 10: 0.0524 to 0.3339
+    d, low, high = m.difference_interval(56, 70, 48, 80, z=norm.ppf(0.975))
+    assert d == pytest.approx(0.2) and (low, high) == pytest.approx((0.0524, 0.3339), abs=5e-5)
+    assert all(math.isnan(x) for x in m.difference_interval(1, 0, 1, 2))
+    # the lesson: American's and US Airways' intervals touch, the difference's does not reach 0
+    service = m.reason_shares(tweets, "Customer Service Issue")
+    a, u = service.loc["American"], service.loc["US Airways"]
+    assert a["low"] < u["high"]
+    gap, low, high = m.difference_interval(a["Customer Service Issue"], a["complaints"],
+                                           u["Customer Service Issue"], u["complaints"])
+    assert 0 < low < gap < high and round(100 * low) == 1 and round(100 * high) == 7
+
+
 def test_negative_share_and_wilson_interval_equal_scipy(tweets):
     from scipy.stats import binomtest
 
@@ -448,6 +535,38 @@ def test_other_figures_have_computed_titles_and_labelled_axes(scored, tweets):
     table = m.spikes(pd.Series([5.0] * 30 + [40], index=pd.date_range("2025-01-01", periods=31)), m.DAILY)
     alerts = figs.alerts_figure(table, "Test", m.first_alert(table))
     assert "first flags Jan 31, 2025" in alerts.layout.title.text
+    assert alerts.data[1].name == "spike limit (from the 28 days before)"
+
+
+def test_alert_summary_counts_the_lead_and_the_flags_elsewhere():
+    counts = pd.Series([5.0] * 40 + [9, 20, 40, 30] + [5.0] * 30 + [30] + [5.0] * 5,
+                       index=pd.date_range("2025-01-01", periods=80))
+    table = m.spikes(counts, m.DAILY)
+    found = m.alert_summary(table, before=30, after=14)
+    flagged = list(table.index[table["spike"]])
+    assert found.peak == counts.idxmax() and found.peak_count == 40 and found.first == flagged[0]
+    assert found.lead == (found.peak - found.first).days
+    assert found.elsewhere == sum(d > found.peak + pd.Timedelta(days=14) for d in flagged) == 1
+    quiet = m.alert_summary(m.spikes(pd.Series([5.0] * 40, index=counts.index[:40]), m.DAILY))
+    assert quiet.first is None and quiet.lead is None and quiet.elsewhere == 0
+    with pytest.raises(m.ListeningError, match="empty"):
+        m.alert_summary(table.iloc[:0])
+
+
+def test_the_synthetic_crisis_lead_hangs_on_the_minimum_count():
+    """The lesson's sensitivity table: five days ahead at the default, later with a minimum of 8."""
+    from dataclasses import replace
+
+    mentions = load("mentions")
+    daily = m.counts_over_time(mentions, "mentioned_at", freq="D")
+    app = mentions[(mentions["topic"] == "app") & (mentions["kind"] == "complaint")]
+    counts = m.counts_over_time(app, "mentioned_at", freq="D", periods=daily.index)["count"]
+    default = m.alert_summary(m.spikes(counts, m.DAILY))
+    assert (default.lead, default.elsewhere) == (5, 0) and counts[default.first] == m.DAILY.min_count
+    later = m.alert_summary(m.spikes(counts, replace(m.DAILY, min_count=8)))
+    assert later.lead == 3
+    noisier = m.alert_summary(m.spikes(counts, replace(m.DAILY, min_count=3)))
+    assert noisier.elsewhere > 0
 
 
 # ----------------------------------------------------------------------------- the widgets
@@ -563,6 +682,8 @@ def test_what_happened_hides_the_tweets_until_a_guess_and_keeps_the_first(tmp_pa
     assert "Your first guess, kept" in summary.value and "cancelled or delayed" in summary.value
     stored = progress.load_prediction("05", "what_happened", tmp_path / "progress.json")
     assert stored == {"first": "disruption", "latest": "own_post", "changes": 1}
+    handles = set(re.findall(r"(?<![\w@])@\w+", box.children[-2].value))
+    assert handles <= {"@JetBlue", "@user"}  # other people's accounts are masked
     again = what_happened()  # a new widget remembers the first guess
     assert "Your first guess, kept" in _summary(again).value
 

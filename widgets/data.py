@@ -10,10 +10,15 @@ plain-words message naming the file, the column and the first bad row when somet
 The loader only reads: it never writes to or changes a file.
 
 The data are SYNTHETIC (see datasets/README.md), except ``trust_sources``, a small table of
-published survey figures, and ``airline_tweets``, 14,640 real tweets to six US airlines with
-people's sentiment labels (Crowdflower, February 2015; CC BY-NC-SA 4.0: those terms bind that
-file, not the course's code). Real files are not made by ``datasets/generate.py``: their schema
-says so (``generated=False``).
+published survey figures, and two real public datasets shipped as published:
+``facebook_metrics`` (500 posts of a cosmetics brand's Facebook page; Moro, Rita & Vala, 2016;
+CC BY 4.0) and ``airline_tweets`` (14,640 tweets to six US airlines with people's sentiment
+labels; Crowdflower, February 2015; CC BY-NC-SA 4.0: those terms bind that file, not the
+course's code). Real files are not made by ``datasets/generate.py`` (their schema says
+``published=True``), and they are checked more strictly than the course's own files: their
+separator, their exact header line and digits-only whole numbers, so that a spreadsheet's
+re-save (commas for semicolons, renamed headers, numbers rounded to 1.8E+05) is rejected with
+the file, the column and the row named, never silently read.
 
 Your own platform export (X, Facebook, Instagram, LinkedIn, TikTok, YouTube) is loaded with
 :func:`load_export`, which lives in ``widgets.exports`` and is re-exported here:
@@ -42,8 +47,8 @@ import pandas as pd
 if TYPE_CHECKING:  # the export readers are imported when load_export is first called
     from widgets.exports import LoadedExport
 
-__all__ = ["DatasetError", "ExportError", "load", "load_export", "names", "path", "schema",
-           "DEFAULT_FOLDER"]
+__all__ = ["DatasetError", "ExportError", "load", "load_export", "names", "published", "path",
+           "schema", "DEFAULT_FOLDER"]
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "datasets"
 ENV_FOLDER = "COURSE_DATASETS_DIR"
@@ -57,8 +62,9 @@ _SCIENTIFIC = r"\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*"
 class DatasetError(ValueError):
     """A dataset file is missing or does not match what the course expects.
 
-    Attributes ``file``, ``column`` and ``row`` (1-based data row; the file line is ``row + 1``)
-    say where, when known. In Jupyter only the message is shown, never a traceback.
+    Attributes ``file``, ``column`` and ``row`` (1-based data row; the file line is ``row + 1``;
+    row 0 is the header line) say where, when known. In Jupyter only the message is shown, never
+    a traceback.
     """
 
     def __init__(self, message: str, *, file: str | None = None, column: str | None = None,
@@ -67,12 +73,12 @@ class DatasetError(ValueError):
         self.file, self.column, self.row = file, column, row
 
     def _render_traceback_(self) -> list[str]:
-        stem = Path(self.file).stem if self.file else ""
-        if stem in SCHEMAS and not SCHEMAS[stem].generated:
-            how = f"(The course's copy can be restored with: git checkout -- datasets/{self.file})"
-        else:
-            how = "(The course files can be restored with: python datasets/generate.py)"
-        return [f"DatasetError: {self}", how]
+        published = {f"{n}.csv" for n, sch in SCHEMAS.items() if sch.published}
+        if self.file in published:
+            return [f"DatasetError: {self}",
+                    f"(The course's copy can be restored with: git checkout -- datasets/{self.file})"]
+        return [f"DatasetError: {self}",
+                "(The course files can be restored with: python datasets/generate.py)"]
 
 
 class ExportError(DatasetError):
@@ -116,6 +122,18 @@ class Col:
     categories: tuple[str, ...] = ()
     ordered: bool = False
     digits: int | None = None  # str only: every value is exactly this many digits (an id)
+    header: str | None = None  # the column's name in the file, when it differs from ``name``
+
+    @property
+    def in_file(self) -> str:
+        """The column's name in the file's header line."""
+        return self.header or self.name
+
+    def where(self) -> str:
+        """How messages name the column: its header, and what the loader calls it if different."""
+        if self.header and self.header != self.name:
+            return f"column '{self.header}' (loaded as '{self.name}')"
+        return f"column '{self.name}'"
 
 
 @dataclass(frozen=True)
@@ -123,7 +141,10 @@ class Schema:
     columns: tuple[Col, ...]
     key: tuple[str, ...] = ()
     links: tuple[tuple[str, str, str], ...] = ()  # (column, other dataset, other column)
-    generated: bool = True  # False for a real dataset (not made by datasets/generate.py)
+    sep: str = ","
+    #: A real file shipped as published (not made by datasets/generate.py): its header line must
+    #: be exactly the published one, in order, and whole numbers must be plain digits.
+    published: bool = False
 
 
 PLATFORMS = ("facebook", "instagram", "x", "tiktok")
@@ -170,6 +191,43 @@ def _t(name, **kw):
 _POST_COLS = (_s("post_id"), _c("platform", PLATFORMS), _t("posted_at"), _c("format", FORMATS),
               _c("style", STYLES), _s("text"), _i("followers"), _i("impressions"), _i("reach"),
               _i("likes"), _i("comments"), _i("shares"))
+
+#: Post types on the real Facebook page (Moro, Rita & Vala, 2016), most common first.
+FB_TYPES = ("Photo", "Status", "Link", "Video")
+
+
+def _fb(name, header, kind="int", **kw):
+    lo = kw.pop("lo", 0)
+    if kind == "int":
+        return Col(name, "int", min=lo, max=kw.pop("hi", None), header=header, **kw)
+    if kind == "category":
+        return Col(name, "category", categories=FB_TYPES, header=header, **kw)
+    return Col(name, kind, header=header, **kw)
+
+
+FACEBOOK_METRICS = Schema((
+    _fb("page_total_likes", "Page total likes"),
+    _fb("type", "Type", "category"),
+    _fb("category", "Category", lo=1, hi=3),
+    _fb("post_month", "Post Month", lo=1, hi=12),
+    _fb("post_weekday", "Post Weekday", lo=1, hi=7),
+    _fb("post_hour", "Post Hour", lo=0, hi=23),
+    _fb("paid", "Paid", "bool", nullable=True),
+    _fb("reach", "Lifetime Post Total Reach"),
+    _fb("impressions", "Lifetime Post Total Impressions"),
+    _fb("engaged_users", "Lifetime Engaged Users"),
+    _fb("post_consumers", "Lifetime Post Consumers"),
+    _fb("post_consumptions", "Lifetime Post Consumptions"),
+    _fb("impressions_by_page_likers",
+        "Lifetime Post Impressions by people who have liked your Page"),
+    _fb("reach_by_page_likers", "Lifetime Post reach by people who like your Page"),
+    _fb("engaged_page_likers",
+        "Lifetime People who have liked your Page and engaged with your post"),
+    _fb("comments", "comment"),
+    _fb("likes", "like", nullable=True),
+    _fb("shares", "share", nullable=True),
+    _fb("total_interactions", "Total Interactions"),
+), sep=";", published=True)
 
 SCHEMAS: dict[str, Schema] = {
     "campaigns": Schema((
@@ -219,7 +277,7 @@ SCHEMAS: dict[str, Schema] = {
         _c("negativereason", NEGATIVE_REASONS, nullable=True),
         _f("negativereason_confidence", 0, 1, nullable=True), _c("airline", AIRLINES),
         _i("retweet_count"), _s("text"), Col("tweet_created", "datetime_tz")),
-        generated=False),
+        published=True),
     "support_threads": Schema((
         _s("thread_id"), _c("platform", PLATFORMS), _t("opened_at"),
         _c("issue_type", ("late_delivery", "damaged_order", "app_login", "payment", "refund",
@@ -245,12 +303,18 @@ SCHEMAS: dict[str, Schema] = {
         _c("topic", ("side_effects", "where_when", "cost", "eligibility", "myths", "children")),
         _s("text"), _b("answered"), _f("response_minutes", 0, nullable=True)),
         key=("question_id",), links=(("post_id", "health_posts", "post_id"),)),
+    "facebook_metrics": FACEBOOK_METRICS,
 }
 
 
 def names() -> list[str]:
     """The names of every dataset, in the order the lessons use them."""
     return list(SCHEMAS)
+
+
+def published() -> list[str]:
+    """The datasets shipped as published (real files), which datasets/generate.py does not make."""
+    return [n for n, sch in SCHEMAS.items() if sch.published]
 
 
 def _folder(folder: str | os.PathLike | None) -> Path:
@@ -275,13 +339,15 @@ def path(name: str, folder: str | os.PathLike | None = None) -> Path:
 
 
 def schema(name: str) -> pd.DataFrame:
-    """One row per column of dataset ``name``: its dtype, whether it may be empty, its range."""
+    """One row per column of dataset ``name``: its name in the file, dtype, whether it may be
+    empty, its range and allowed values."""
     _check_name(name)
     rows = []
     for c in SCHEMAS[name].columns:
         rng = "" if c.min is None and c.max is None else f"{c.min} .. {c.max}"
-        rows.append({"column": c.name, "dtype": _dtype_name(c), "can_be_empty": c.nullable,
-                     "range": rng.replace("None", ""), "values": ", ".join(c.categories)})
+        rows.append({"column": c.name, "in_file": c.in_file, "dtype": _dtype_name(c),
+                     "can_be_empty": c.nullable, "range": rng.replace("None", ""),
+                     "values": ", ".join(c.categories)})
     return pd.DataFrame(rows)
 
 
@@ -376,9 +442,11 @@ def _parse(name: str, p: Path) -> pd.DataFrame:
 
 def _parse_text(name: str, fname: str, text: str) -> pd.DataFrame:
     sch = SCHEMAS[name]
-    wanted = [c.name for c in sch.columns]
+    if sch.published:
+        _check_published_header(fname, sch, text)
+    wanted = {c.in_file: c for c in sch.columns}
     try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+        raw = pd.read_csv(io.StringIO(text), sep=sch.sep, dtype=str, keep_default_na=False,
                           na_filter=False, usecols=lambda c: c in wanted)
     except pd.errors.EmptyDataError:
         raise DatasetError(f"{fname}: the file is empty.", file=fname) from None
@@ -386,9 +454,10 @@ def _parse_text(name: str, fname: str, text: str) -> pd.DataFrame:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
         if m:
             exp, line, saw = m.groups()
+            sep = "semicolon" if sch.sep == ";" else "comma"
             raise DatasetError(
                 f"{fname}: line {line} has {saw} fields but the header has {exp} "
-                "(a stray comma or quote?).", file=fname, row=int(line) - 1) from None
+                f"(a stray {sep} or quote?).", file=fname, row=int(line) - 1) from None
         raise DatasetError(f"{fname}: the file is not valid CSV ({e}).", file=fname) from None
     missing = [c for c in wanted if c not in raw.columns]
     if missing:
@@ -400,11 +469,75 @@ def _parse_text(name: str, fname: str, text: str) -> pd.DataFrame:
     if raw.empty:
         raise DatasetError(f"{fname}: the file has a header line but no data rows.",
                            file=fname)
-    out = {c.name: _convert(fname, c, raw[c.name]) for c in sch.columns}
+    if sch.published:
+        for c in sch.columns:
+            if c.kind == "int":
+                _check_digits(fname, c, raw[c.in_file])
+    out = {c.name: _convert(fname, c, raw[c.in_file]) for c in sch.columns}
     df = pd.DataFrame(out)
     if sch.key:
         _check_key(fname, df, list(sch.key))
     return df
+
+
+_SEPARATORS = {",": "commas (',')", ";": "semicolons (';')", "\t": "tabs"}
+
+
+def _check_published_header(fname: str, sch: Schema, text: str) -> None:
+    """A published file's header line must be the published one: same separator, same names,
+    same order. A spreadsheet's re-save usually changes one of the three."""
+    import csv
+
+    first = text.splitlines()[0] if text.strip() else ""
+    expected = [c.in_file for c in sch.columns]
+    fields = next(csv.reader([first], delimiter=sch.sep), [])
+    if len(fields) <= 1 < len(expected):
+        found = max((s for s in _SEPARATORS if s != sch.sep), key=first.count)
+        if first.count(found):
+            raise DatasetError(
+                f"{fname}: line 1 (the header) is separated by {_SEPARATORS[found]}, but the "
+                f"published file is separated by {_SEPARATORS[sch.sep]}, so column "
+                f"'{expected[0]}' cannot be found. The file was probably re-saved by a "
+                "spreadsheet: use the original file (datasets/README.md says where it comes "
+                "from).", file=fname, column=expected[0], row=0)
+    got = [f.strip() for f in fields]
+    for i, want in enumerate(expected):
+        have = got[i] if i < len(got) else None
+        if have == want:
+            continue
+        if want not in got:
+            if have is not None and have not in expected:
+                what = (f"column {i + 1} of the header is '{have}', but the published file "
+                        f"calls it '{want}': the headers were renamed")
+            else:
+                what = (f"column '{want}' (column {i + 1} of the published file) is missing: "
+                        "a column was dropped or renamed")
+        else:
+            what = (f"column '{want}' should be column {i + 1} of the header, but it is column "
+                    f"{got.index(want) + 1}: the columns were moved")
+        raise DatasetError(f"{fname}: line 1 (the header): {what}. Use the original file "
+                           "(datasets/README.md says where it comes from).",
+                           file=fname, column=want, row=0)
+    if len(got) > len(expected):
+        raise DatasetError(
+            f"{fname}: line 1 (the header) has a column the published file does not have: "
+            f"'{got[len(expected)]}' (column {len(expected) + 1}).", file=fname,
+            column=got[len(expected)], row=0)
+    sep = "semicolon" if sch.sep == ";" else "comma" if sch.sep == "," else "separator"
+    for line, fields in enumerate(csv.reader(io.StringIO(text), delimiter=sch.sep), start=1):
+        if fields and len(fields) != len(expected):
+            raise DatasetError(
+                f"{fname}: line {line} has {len(fields)} fields but the header has "
+                f"{len(expected)} (a stray {sep} or quote?).", file=fname, row=line - 1)
+
+
+def _check_digits(fname: str, col: Col, s: pd.Series) -> None:
+    """In a published file, a whole number is written in plain digits: '1.8E+05', '139441.0'
+    or '139,441' mean a spreadsheet rewrote (and perhaps rounded) it."""
+    text = s.str.strip()
+    bad = (~text.str.fullmatch(r"-?\d+") & (text != "")).to_numpy()
+    _fail(fname, col, s, bad, "is not written in plain digits as in the published file (a "
+          "spreadsheet may have rounded or reformatted it)")
 
 
 def _fail(fname: str, col: Col, s: pd.Series, bad: np.ndarray, what: str) -> None:
@@ -414,21 +547,21 @@ def _fail(fname: str, col: Col, s: pd.Series, bad: np.ndarray, what: str) -> Non
     i = int(idx[0])
     more = f" ({len(idx) - 1:,} more rows have the same problem)" if len(idx) > 1 else ""
     raise DatasetError(
-        f"{fname}: column '{col.name}', {_where(i + 1, fname)}: {_show(s.iat[i])} {what}.{more}",
-        file=fname, column=col.name, row=i + 1)
+        f"{fname}: {col.where()}, {_where(i + 1, fname)}: {_show(s.iat[i])} {what}.{more}",
+        file=fname, column=col.in_file, row=i + 1)
 
 
 def _convert(fname: str, col: Col, s: pd.Series) -> pd.Series:
     empty = (s.str.strip() == "").to_numpy()
     if not col.nullable and empty.any():
         i = int(np.flatnonzero(empty)[0])
-        raise DatasetError(f"{fname}: column '{col.name}', {_where(i + 1, fname)}: the value is "
+        raise DatasetError(f"{fname}: {col.where()}, {_where(i + 1, fname)}: the value is "
                            "empty, but this column must always have a value.",
-                           file=fname, column=col.name, row=i + 1)
+                           file=fname, column=col.in_file, row=i + 1)
     k = col.kind
     if k == "str":
         if col.digits is not None:
-            _check_digits(fname, col, s, empty)
+            _check_id_digits(fname, col, s, empty)
         return s.where(~empty, None).astype("str") if col.nullable and empty.any() else s
     if k in ("int", "float"):
         num = pd.to_numeric(s.where(~empty, None), errors="coerce").to_numpy(dtype=float)
@@ -481,7 +614,7 @@ def _convert(fname: str, col: Col, s: pd.Series) -> pd.Series:
 _ROUNDED_SHARE, _ROUNDED_MIN_ROWS = 0.5, 10
 
 
-def _check_digits(fname: str, col: Col, s: pd.Series, empty: np.ndarray) -> None:
+def _check_id_digits(fname: str, col: Col, s: pd.Series, empty: np.ndarray) -> None:
     """Ids of exactly ``col.digits`` digits, read as text, that no spreadsheet has rounded."""
     n = col.digits
     ok = s.str.fullmatch(rf"\d{{{n}}}").to_numpy(dtype=bool, na_value=False)

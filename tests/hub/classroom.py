@@ -321,8 +321,20 @@ class Classroom:
         self._sampling = True
         self._sampler = threading.Thread(target=self._sample, daemon=True)
         self._sampler.start()
+        failure: list[BaseException] = []
+
+        def drive() -> None:  # its own thread: the caller may already run an event loop
+            try:                # (Playwright's sync API does, in the browser tests' session)
+                asyncio.run(self._run(result))
+            except BaseException as problem:  # noqa: BLE001 - re-raised in the caller
+                failure.append(problem)
+
         try:
-            asyncio.run(self._run(result))
+            driver = threading.Thread(target=drive, daemon=True)
+            driver.start()
+            driver.join()
+            if failure:
+                raise failure[0]
         finally:
             self._sampling = False
             self._sampler.join(timeout=10)

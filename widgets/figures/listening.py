@@ -14,12 +14,14 @@ import plotly.graph_objects as go
 from ..models.listening import (
     ALL_AIRLINES,
     ALL_TWEETS,
+    DAILY,
     PUBLISHED_VADER_F1,
     SENTIMENTS,
     SOURCES,
     TIME_ZONE,
     Agreement,
     Selection,
+    SpikeRule,
     hour_label,
 )
 from ..style import COLOURS, PALETTE, register_template
@@ -250,8 +252,9 @@ def alerts_title(table: pd.DataFrame, what: str, first: pd.Timestamp | None) -> 
 
 
 def alerts_figure(table: pd.DataFrame, what: str, first: pd.Timestamp | None,
-                  start: object = None, end: object = None) -> go.Figure:
-    """Daily counts (a spikes() table), the rule's limit and its flagged days, from start to end."""
+                  start: object = None, end: object = None, rule: SpikeRule = DAILY) -> go.Figure:
+    """Daily counts (a spikes() table made with ``rule``), the rule's limit and its flagged days,
+    from start to end."""
     shown = table
     if start is not None:
         shown = shown[shown.index >= pd.Timestamp(start)]
@@ -263,7 +266,8 @@ def alerts_figure(table: pd.DataFrame, what: str, first: pd.Timestamp | None,
         go.Bar(x=x, y=shown["count"].astype(int).tolist(), name="mentions per day",
                marker_color=COLOURS["neutral"], hovertemplate="%{x}: %{y}<extra></extra>"),
         go.Scatter(x=x, y=[None if math.isnan(v) else round(float(v), 2) for v in shown["limit"]],
-                   mode="lines", name="spike limit (28 days before)", line={"color": PALETTE[0]}),
+                   mode="lines", name=f"spike limit (from the {rule.window} {rule.unit}s before)",
+                   line={"color": PALETTE[0]}),
         go.Scatter(x=[f"{d:%Y-%m-%d}" for d in flagged.index], y=flagged["count"].astype(int).tolist(),
                    mode="markers", name="flagged day",
                    marker={"color": COLOURS["highlight"], "size": 10, "symbol": "triangle-down",

@@ -15,8 +15,10 @@ from plotly.subplots import make_subplots
 
 from ..models.noise import (
     SATURATION_SHARE,
+    HyperbolaFit,
     LineFit,
     OverloadModel,
+    QuadraticFit,
     RiseFallFit,
     SaturationFit,
     Simulation,
@@ -60,25 +62,36 @@ def _beyond(fig: go.Figure, lo: float, hi: float, x_max: float, rows_cols: list[
 # ----------------------------------------------------------------------------- attention
 
 
-def attention_title(fit: SaturationFit) -> str:
-    return (f"Attention saturates: people notice at most about {fit.ceiling:.0f} messages a day,"
-            f"<br>and the curve reaches {SATURATION_SHARE:.0%} of that at "
-            f"{fit.saturation_point:.0f} messages seen")
+def attention_title(fit: SaturationFit, rival: HyperbolaFit | None = None) -> str:
+    if rival is None:
+        return (f"Attention saturates: people notice at most about {fit.ceiling:.0f} messages a day,"
+                f"<br>and the curve reaches {SATURATION_SHARE:.0%} of that at "
+                f"{fit.saturation_point:.0f} messages seen")
+    return (f"Attention flattens, but where it is {SATURATION_SHARE:.0%} saturated depends on the "
+            f"curve:<br>{fit.saturation_point:,.0f} messages seen with the exponential curve, "
+            f"{rival.saturation_point:,.0f} with the hyperbolic one")
 
 
 def attention_figure(binned: pd.DataFrame, fit: SaturationFit, line: LineFit,
-                     r2: dict[str, float] | None = None) -> go.Figure:
+                     r2: dict[str, float] | None = None,
+                     rival: HyperbolaFit | None = None) -> go.Figure:
     """Messages noticed against messages seen: the panel's band means, the fitted saturation
     curve, the straight-line baseline, and the saturation point. ``r2`` (optional) adds each
-    curve's held-out R² to its legend entry (keys ``"saturating curve"``, ``"straight line"``)."""
+    curve's held-out R² to its legend entry (keys ``"saturating curve"``, ``"straight line"``,
+    ``"hyperbolic curve"``). ``rival`` (optional) adds a hyperbolic curve and its own 90% point;
+    the chart then runs past the panel's data (shaded) so the two curves can be seen to part."""
     r2 = r2 or {}
-    x = np.linspace(0, max(900.0, float(binned["messages"].max()) + 100), 181)
+    last = float(binned["messages"].max()) + 25 if len(binned) else 800.0  # the last band's edge
+    x_max = max(900.0, last + 75)
+    if rival is not None and math.isfinite(rival.saturation_point):
+        x_max = max(x_max, min(1.08 * rival.saturation_point, 3000.0))
+    x = np.linspace(0, x_max, 241)
 
     def label(name: str) -> str:
         return f"{name} (held-out R² {_r2(r2[name])})" if name in r2 else name
 
     point = fit.saturation_point
-    fig = go.Figure([
+    traces = [
         _dots(binned, "messages_noticed"),
         go.Scatter(x=x, y=fit.predict(x), mode="lines", name=label("saturating curve"),
                    line={"color": PALETTE[0], "width": 3},
@@ -86,13 +99,28 @@ def attention_figure(binned: pd.DataFrame, fit: SaturationFit, line: LineFit,
         go.Scatter(x=x, y=line.predict(x), mode="lines", name=label("straight line"),
                    line={"color": PALETTE[1], "width": 2, "dash": "dash"},
                    hovertemplate="%{x:.0f} seen: %{y:.0f} noticed<extra></extra>"),
-    ])
+    ]
+    if rival is not None:
+        traces.append(go.Scatter(x=x, y=rival.predict(x), mode="lines",
+                                 name=label("hyperbolic curve"),
+                                 line={"color": PALETTE[2], "width": 3, "dash": "dot"},
+                                 hovertemplate="%{x:.0f} seen: %{y:.0f} noticed<extra></extra>"))
+    fig = go.Figure(traces)
     fig.add_hline(y=fit.ceiling, line={"color": PALETTE[0], "dash": "dot", "width": 1},
                   annotation_text=f"ceiling {fit.ceiling:.0f}", annotation_position="top left")
-    fig.add_vline(x=point, line={"color": COLOURS["highlight"], "dash": "dot", "width": 2},
-                  annotation_text=f"saturation point {point:.0f}", annotation_position="bottom right")
-    fig.update_layout(template=register_template(), title=attention_title(fit), height=440,
-                      margin={"t": 95}, xaxis={"title": f"{X_TITLE} (count)"},
+    fig.add_vline(x=point, line={"color": PALETTE[0], "dash": "dot", "width": 2},
+                  annotation_text=f"90% point {point:.0f}", annotation_position="bottom right")
+    if rival is not None:
+        fig.add_vrect(x0=last, x1=x_max, fillcolor=BEYOND, opacity=0.25, line_width=0,
+                      layer="below", annotation_text="no panel data",
+                      annotation_position="top left")
+        if math.isfinite(rival.saturation_point) and rival.saturation_point <= x_max:
+            fig.add_vline(x=rival.saturation_point,
+                          line={"color": PALETTE[2], "dash": "dot", "width": 2},
+                          annotation_text=f"hyperbola's 90% point {rival.saturation_point:,.0f}",
+                          annotation_position="bottom left")
+    fig.update_layout(template=register_template(), title=attention_title(fit, rival), height=440,
+                      margin={"t": 95}, xaxis={"title": f"{X_TITLE} (count)", "range": [0, x_max]},
                       yaxis={"title": "messages noticed in the day (count)", "rangemode": "tozero"},
                       legend={"orientation": "h", "y": -0.22})
     return fig
@@ -101,9 +129,11 @@ def attention_figure(binned: pd.DataFrame, fit: SaturationFit, line: LineFit,
 # ----------------------------------------------------------------------------- recall
 
 
-def recall_title(fit: RiseFallFit, r2: dict[str, float]) -> str:
+def recall_title(fit: RiseFallFit, r2: dict[str, float], rival: QuadraticFit | None = None) -> str:
     rise, line = r2.get("rise and fall", math.nan), r2.get("straight line", math.nan)
-    lead = (f"Recall rises, peaks near {fit.peak:.0f} messages a day, then falls"
+    other = (f" (a quadratic: {rival.peak:.0f})"
+             if rival is not None and math.isfinite(rival.peak) else "")
+    lead = (f"Recall rises, peaks near {fit.peak:.0f} messages a day{other}, then falls"
             if math.isfinite(fit.peak) and fit.peak < 1200 else "Recall never turns down here")
     return (f"{lead};<br>held out, the rise-and-fall curve explains {rise:.0%} of day-to-day "
             f"recall, a straight line {line:.0%}")
@@ -115,7 +145,7 @@ def recall_figure(binned: pd.DataFrame, fits: dict[str, object], r2: dict[str, f
     rise-and-fall curve's peak is marked."""
     x = np.linspace(10, max(900.0, float(binned["messages"].max()) + 100), 180)
     styles = {"rise and fall": (PALETTE[0], "solid", 3), "saturating curve": (PALETTE[2], "dot", 2),
-              "straight line": (PALETTE[1], "dash", 2)}
+              "quadratic": (PALETTE[3], "dashdot", 2), "straight line": (PALETTE[1], "dash", 2)}
     traces = [_dots(binned, "recall")]
     for name, fitted in fits.items():
         colour, dash, width = styles.get(name, (PALETTE[3], "solid", 2))
@@ -131,7 +161,8 @@ def recall_figure(binned: pd.DataFrame, fits: dict[str, object], r2: dict[str, f
                           opacity=0.15, line_width=0, layer="below")
         fig.add_vline(x=rise.peak, line={"color": COLOURS["highlight"], "dash": "dot", "width": 2},
                       annotation_text=f"peak {rise.peak:.0f}", annotation_position="top right")
-        title = recall_title(rise, r2)
+        quadratic = fits.get("quadratic")
+        title = recall_title(rise, r2, quadratic if isinstance(quadratic, QuadraticFit) else None)
     else:
         title = "Ads recalled next day against messages seen"
     fig.update_layout(template=register_template(), title=title, height=440, margin={"t": 95},

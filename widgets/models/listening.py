@@ -11,10 +11,15 @@ shipped file's size: lesson 06 reuses these functions to size a reply queue.
   text scored once per process and remembered (never again on a slider move).
 * :func:`compare_labels`: a tool's labels against people's: confusion matrix, macro-F1, accuracy
   (``sklearn.metrics``).
-* :func:`filter_tweets`, :func:`counts_over_time`, :func:`spikes`: volume and the spike rule.
+* :func:`best_thresholds`: the tool's best case, thresholds tuned to people's labels (tune on one
+  part of the data, measure on another).
+* :func:`filter_tweets`, :func:`counts_over_time`, :func:`spikes`: volume and the spike rule;
+  :func:`alert_summary`: how early a rule flags a peak and how many flags fall elsewhere.
+* :func:`mask_personal`: tweets as the course shows them, other people's @handles, e-mail
+  addresses and phone numbers masked.
 * :class:`ListeningCube`: everything the listening dashboard shows, counted once, then sliced.
 * :func:`negative_share`, :func:`reason_shares`, :func:`reason_table`: what people complain about,
-  with n and a 95% interval.
+  with n and a 95% interval; :func:`difference_interval`: the interval of a difference of shares.
 * :func:`explain_hour`: the evidence in one hour's tweets for what happened.
 
 Empty selections never raise: counts are 0, shares ``nan``. Names that do not exist (an airline
@@ -41,10 +46,13 @@ __all__ = [
     "AIRLINES", "ALL_AIRLINES", "ALL_TWEETS", "DAILY", "EXPLANATIONS", "HOURLY", "MAD_SCALE",
     "NEGATIVE_REASONS", "PUBLISHED_VADER_F1", "SENTIMENTS", "SOURCES", "TIME_ZONE",
     "VADER_NEGATIVE", "VADER_POSITIVE", "Agreement", "HourEvidence", "ListeningCube",
-    "ListeningError", "PLAY_FIRST_AIRLINE", "PLAY_FIRST_DAY", "Selection", "SpikeRule",
-    "addressed_to", "airline_handles", "compare_labels", "containing", "counts_over_time",
+    "ListeningError", "MASKS", "PLAY_FIRST_AIRLINE", "PLAY_FIRST_DAY", "Selection",
+    "SpikeRule", "AlertSummary", "Thresholds",
+    "addressed_to", "airline_handles", "alert_summary", "best_thresholds", "compare_labels",
+    "containing", "counts_over_time", "difference_interval",
     "day_profile", "distinct_tweets", "explain_hour", "filter_tweets", "first_alert", "full_days",
-    "hour_label", "local_times", "main_handle", "negative_share", "periods_of", "phrase_table",
+    "hour_label", "local_times", "main_handle", "mask_personal", "negative_share", "periods_of",
+    "phrase_table",
     "ranked_spikes",
     "reason_shares", "reason_table", "repeated_ids", "spikes", "strip_handles", "tweets_in_hour",
     "typical_hour", "vader_cache_size", "vader_compound", "vader_labels", "vader_lexicon_value",
@@ -59,7 +67,8 @@ ALL_TWEETS = "all tweets"
 SOURCES: dict[str, str] = {"human": "people's labels", "vader": "VADER"}
 #: VADER's standard thresholds on its compound score (Hutto & Gilbert, 2014).
 VADER_POSITIVE, VADER_NEGATIVE = 0.05, -0.05
-#: What VADER's authors report on their own tweets (F1, three classes): Hutto & Gilbert (2014).
+#: What VADER's authors report on their own tweets (F1; their classes and ground truth are theirs):
+#: Hutto & Gilbert (2014).
 PUBLISHED_VADER_F1 = 0.96
 #: The published timestamps' offset: Pacific standard time.
 TIME_ZONE = "Pacific time, UTC-8"
@@ -253,6 +262,52 @@ def compare_labels(truth: Iterable[object], predicted: Iterable[object],
         per_class=pd.DataFrame({"precision": precision, "recall": recall, "f1": f1,
                                 "support": support}, index=pd.Index(labels, name="class")),
     )
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Cut-offs on a compound score: ``>= positive`` positive, ``<= negative`` negative, else
+    neutral; ``macro_f1`` is what they reach on the labels they were tuned on."""
+
+    negative: float
+    positive: float
+    macro_f1: float
+
+
+def best_thresholds(truth: Iterable[object], compound: Iterable[float],
+                    steps: Sequence[float] | None = None) -> Thresholds:
+    """The pair of cut-offs (negative < positive, both from ``steps``; default -0.95 to 0.95 by
+    0.05) whose labels reach the highest macro-F1 against ``truth`` (people's labels).
+
+    This is the tool's best case *on the data it was tuned on*: an optimistic number. Tune on one
+    part of the tweets and measure the cut-offs on another (see :func:`compare_labels` and
+    :func:`vader_labels`). Pairs with a missing label or score are left out.
+    """
+    t = pd.Series(list(truth) if not isinstance(truth, pd.Series) else truth.to_numpy(), dtype=object)
+    c = pd.Series(list(compound) if not isinstance(compound, pd.Series) else compound.to_numpy(),
+                  dtype=float)
+    if len(t) != len(c):
+        raise ListeningError(f"the labels and the scores differ in length ({len(t)} and {len(c)}).")
+    order = {name: i for i, name in enumerate(SENTIMENTS)}
+    codes = t.astype(str).map(order).to_numpy(dtype=float)
+    keep = t.notna().to_numpy() & ~np.isnan(codes) & c.notna().to_numpy()
+    truth_codes, scores = codes[keep].astype(np.int64), c.to_numpy()[keep]
+    if len(scores) == 0:
+        raise ListeningError("there are no labelled tweets to tune on: the selection is empty.")
+    grid = np.round(np.arange(-0.95, 0.951, 0.05), 2) if steps is None else np.asarray(steps, float)
+    support = np.bincount(truth_codes, minlength=3)
+    best = Thresholds(math.nan, math.nan, -1.0)
+    for negative in grid:
+        for positive in grid[grid > negative]:
+            predicted = np.where(scores >= positive, 2, np.where(scores <= negative, 0, 1))
+            hits = np.bincount(truth_codes[predicted == truth_codes], minlength=3)
+            said = np.bincount(predicted, minlength=3)
+            with np.errstate(all="ignore"):
+                f1 = np.where(support + said > 0, 2 * hits / (support + said), 0.0)
+            score = float(f1.mean())
+            if score > best.macro_f1 + 1e-12:
+                best = Thresholds(float(negative), float(positive), score)
+    return best
 
 
 def containing(tweets: pd.DataFrame, pattern: str, text_column: str = "text",
@@ -494,6 +549,36 @@ def first_alert(table: pd.DataFrame, after: object = None) -> pd.Timestamp | Non
     return flagged[0] if len(flagged) else None
 
 
+@dataclass(frozen=True)
+class AlertSummary:
+    """How a spike rule did on one peak: see :func:`alert_summary`."""
+
+    peak: pd.Timestamp
+    peak_count: int
+    first: pd.Timestamp | None  # the first flag in the ``before`` periods up to the peak
+    lead: int | None  # periods from ``first`` to the peak (0: flagged on the peak only)
+    elsewhere: int  # flagged periods outside ``first`` (or the peak) .. peak + ``after``
+
+
+def alert_summary(table: pd.DataFrame, before: int = 30, after: int = 14) -> AlertSummary:
+    """For a :func:`spikes` table: its busiest period (the peak), the first flag in the ``before``
+    periods up to it, how many periods ahead of the peak that flag came, and how many flags fall
+    outside the episode (from that first flag, or the peak, to ``after`` periods past the peak):
+    the false alarms, if the peak is the only event."""
+    if table.empty:
+        raise ListeningError("there are no periods to look at: the selection is empty.")
+    peak = table["count"].idxmax()
+    step = table.index[1] - table.index[0] if len(table) > 1 else pd.Timedelta(days=1)
+    first = first_alert(table, after=peak - before * step)
+    if first is not None and first > peak:
+        first = None
+    start = first if first is not None else peak
+    inside = (table.index >= start) & (table.index <= peak + after * step)
+    return AlertSummary(peak=peak, peak_count=int(table.loc[peak, "count"]), first=first,
+                        lead=None if first is None else int((peak - first) // step),
+                        elsewhere=int(table.loc[~inside, "spike"].sum()))
+
+
 def hour_label(hour: pd.Timestamp, with_day: bool = True) -> str:
     """E.g. "Sun Feb 22, 14:00" (or "14:00")."""
     return f"{hour:%a %b} {hour.day}, {hour:%H:%M}" if with_day else f"{hour:%H:%M}"
@@ -541,6 +626,34 @@ def addressed_to(tweets: pd.DataFrame, handle: str) -> int:
     return len(containing(tweets, re.escape(handle)))
 
 
+#: What other people's @handles, e-mail addresses and phone numbers become when a tweet is shown.
+MASKS = {"handle": "@user", "email": "[e-mail]", "phone": "[phone]"}
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w])(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]?\d{3}[-. ]?\d{4}(?![\w])")
+_MENTION = re.compile(r"(?<![\w@])@\w+")
+
+
+def mask_personal(texts: Iterable[str], keep: Iterable[str | None] = ()) -> pd.Series:
+    """The texts as the course shows them: e-mail addresses become "[e-mail]", phone numbers (and
+    other 10-digit numbers, such as claim numbers) "[phone]", and every @handle "@user" except
+    those in ``keep`` (compared case-insensitively; e.g. ``airline_handles(tweets).values()``, the
+    airlines' own accounts). HTML entities are unescaped.
+
+    The published texts name other people's accounts and hold some writers' e-mail addresses and
+    phone numbers. The course keeps the file as published (its counts and checksum are tested) but
+    masks these wherever it shows a tweet.
+    """
+    s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    kept = {str(h).lower() for h in keep if h}
+
+    def swap(match: re.Match[str]) -> str:
+        return match.group(0) if match.group(0).lower() in kept else MASKS["handle"]
+
+    out = s.astype(str).map(html.unescape)
+    out = out.str.replace(_EMAIL, MASKS["email"], regex=True).str.replace(_PHONE, MASKS["phone"], regex=True)
+    return out.str.replace(_MENTION, swap, regex=True)
+
+
 # ----------------------------------------------------------------------------- shares with intervals
 
 
@@ -552,6 +665,23 @@ def wilson_interval(successes: float, n: float, z: float = 1.96) -> tuple[float,
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def difference_interval(k1: float, n1: float, k2: float, n2: float, z: float = 1.96
+                        ) -> tuple[float, float, float]:
+    """The difference of two independent shares, k1/n1 - k2/n2, and its 95% interval (Newcombe's
+    hybrid score interval, built from the two Wilson intervals); (nan, nan, nan) if n is 0.
+
+    Two 95% intervals that overlap a little can still belong to a clear difference (and two that
+    barely miss each other to an unclear one): to compare two shares, look at this interval.
+    """
+    if n1 <= 0 or n2 <= 0:
+        return math.nan, math.nan, math.nan
+    p1, p2 = k1 / n1, k2 / n2
+    l1, u1 = wilson_interval(k1, n1, z)
+    l2, u2 = wilson_interval(k2, n2, z)
+    d = p1 - p2
+    return d, d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
 
 
 def _share_rows(groups: Iterable[tuple[str, int, int]], count_name: str, of_name: str) -> pd.DataFrame:
@@ -802,6 +932,8 @@ class ListeningCube:
         local = local.iloc[order].reset_index(drop=True)
         self.rule = rule
         self.airlines = _categories(self.tweets["airline"])
+        #: The airlines' own @handles: kept when a tweet is shown; other people's are masked.
+        self.handles = airline_handles(self.tweets)
         self.reasons = _categories(self.tweets["negativereason"])
         hours = local.dt.floor("h")
         if len(hours):
@@ -944,7 +1076,9 @@ class ListeningCube:
     def read(self, hour: pd.Timestamp, airline: str = ALL_AIRLINES, reason: str = ALL_TWEETS,
              n: int = 8) -> tuple[pd.DataFrame, int]:
         """The first ``n`` tweets of the selection in ``hour`` (earliest first), and how many there
-        are: columns ``time``, ``text``, ``people`` (label), ``vader`` (label), ``compound``."""
+        are: columns ``time``, ``text`` (other people's @handles, e-mail addresses and phone
+        numbers masked: :func:`mask_personal`), ``people`` (label), ``vader`` (label),
+        ``compound``."""
         if not len(self.hours):
             return pd.DataFrame(columns=["time", "text", "people", "vader", "compound"]), 0
         k = int((pd.Timestamp(hour) - self.hours[0]) // pd.Timedelta(hours=1))
@@ -960,7 +1094,7 @@ class ListeningCube:
         part = self.tweets.iloc[lo + rows[:n]]
         table = pd.DataFrame({
             "time": local_times(part["tweet_created"]).dt.strftime("%H:%M").to_numpy(),
-            "text": part["text"].astype(str).map(html.unescape).to_numpy(),
+            "text": mask_personal(part["text"], self.handles.values()).to_numpy(),
             "people": part["airline_sentiment"].astype(str).to_numpy(),
             "vader": part["vader_sentiment"].astype(str).to_numpy(),
             "compound": part["vader_compound"].to_numpy(dtype=float),

@@ -12,7 +12,11 @@ The curves, in one place (``m`` is messages seen in a day):
   ceiling, ``scale * ln(10)`` (one more message then adds under a tenth of what the first did);
 * **rise and fall**: ``k * m**power * exp(-m / scale)``: it rises, peaks at ``power * scale``,
   then falls;
-* **straight line**: ``intercept + slope * m``, the baseline either curve has to beat.
+* **straight line**: ``intercept + slope * m``, the baseline either curve has to beat;
+* two rivals with the same freedom, to show how much a "saturation point" or a "peak" depends
+  on the curve chosen: the **hyperbolic curve** ``ceiling * m / (m + half)`` (it also flattens,
+  but slowly: it reaches 90% of its ceiling only at ``9 * half``), and the **quadratic**
+  ``c + b m + a m**2`` (it also rises and falls; its top is at ``-b / (2 a)``).
 
 The overload simulator's model (:func:`fit_overload`) adds relevance and repetition:
 
@@ -38,10 +42,11 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "binned_panel", "CAP_LEVELS", "check_panel", "check_settings", "fit_line", "fit_overload",
-    "fit_rise_and_fall", "fit_saturation", "held_out_gain", "held_out_table", "LineFit",
-    "NoiseInputError", "OverloadModel", "panel_slice", "r_squared", "recall_peak",
-    "recall_repeat_effects", "response_curves", "rise_and_fall", "RiseFallFit", "saturation",
+    "binned_panel", "CAP_LEVELS", "check_panel", "check_settings", "fit_hyperbola", "fit_line",
+    "fit_overload", "fit_quadratic", "fit_rise_and_fall", "fit_saturation", "held_out_gain",
+    "held_out_table", "hyperbola", "HyperbolaFit", "LineFit", "NoiseInputError", "OverloadModel",
+    "panel_slice", "QuadraticFit", "r_squared", "recall_peak", "recall_repeat_effects",
+    "response_curves", "rise_and_fall", "RiseFallFit", "saturation",
     "saturation_point", "SATURATION_SHARE", "SaturationFit", "simulate", "Simulation", "split_people",
     "trust_change", "trust_effects", "trust_slopes", "trust_table",
 ]
@@ -226,6 +231,68 @@ def fit_line(panel: pd.DataFrame, column: str) -> LineFit:
     return LineFit(float(intercept), float(slope), column)
 
 
+def hyperbola(messages: np.ndarray | float, ceiling: float, half: float) -> np.ndarray:
+    """The hyperbolic diminishing-returns curve ``ceiling * messages / (messages + half)``: it
+    reaches half its ceiling at ``half`` messages."""
+    m = np.asarray(messages, dtype=float)
+    return ceiling * m / (m + half)
+
+
+@dataclass(frozen=True)
+class HyperbolaFit:
+    """A hyperbolic curve fitted to one column against messages seen: a rival to the saturation
+    curve with as many fitted numbers (two)."""
+
+    ceiling: float
+    half: float
+    column: str
+
+    @property
+    def saturation_point(self) -> float:
+        """Messages a day at which the curve reaches 90% of its ceiling (``9 * half``)."""
+        return self.half * SATURATION_SHARE / (1 - SATURATION_SHARE)
+
+    def predict(self, messages: np.ndarray | float) -> np.ndarray:
+        return hyperbola(messages, self.ceiling, self.half)
+
+
+def fit_hyperbola(panel: pd.DataFrame, column: str = "messages_noticed") -> HyperbolaFit:
+    """Fit ``ceiling * messages_seen / (messages_seen + half)`` to ``column`` by least squares
+    (scipy's curve_fit, started at twice the column's largest value and the median message
+    count)."""
+    m, y = _xy(panel, column)
+    ceiling, half = _curve_fit(hyperbola, m, y,
+                               p0=[2 * max(float(y.max()), 1.0), float(np.median(m))])
+    return HyperbolaFit(float(ceiling), float(half), column)
+
+
+@dataclass(frozen=True)
+class QuadraticFit:
+    """``c + b * m + a * m**2`` fitted by least squares: a rival rise-and-fall curve (three
+    fitted numbers, like :class:`RiseFallFit`)."""
+
+    a: float
+    b: float
+    c: float
+    column: str
+
+    @property
+    def peak(self) -> float:
+        """Messages a day at the top of the curve (``-b / (2 a)``); ``nan`` if it opens upwards."""
+        return -self.b / (2 * self.a) if self.a < 0 else math.nan
+
+    def predict(self, messages: np.ndarray | float) -> np.ndarray:
+        m = np.asarray(messages, dtype=float)
+        return self.c + self.b * m + self.a * m**2
+
+
+def fit_quadratic(panel: pd.DataFrame, column: str = "recall") -> QuadraticFit:
+    """Fit ``c + b * messages_seen + a * messages_seen**2`` to ``column`` by least squares."""
+    m, y = _xy(panel, column)
+    a, b, c = np.polyfit(m, y, 2)
+    return QuadraticFit(float(a), float(b), float(c), column)
+
+
 @dataclass(frozen=True)
 class RiseFallFit:
     """A rise-and-fall curve fitted to one column against messages seen."""
@@ -277,8 +344,9 @@ RESPONSES = {"messages_noticed": "messages noticed", "recall": "ads recalled nex
 def held_out_table(panel: pd.DataFrame) -> pd.DataFrame:
     """Each curve fitted on half the people and scored on the other half (R², held out).
 
-    Rows: messages noticed (straight line, saturating curve); ads recalled (straight line,
-    saturating curve, rise and fall); trust (no change, i.e. the mean; straight line). Columns:
+    Rows: messages noticed (straight line, saturating curve, hyperbolic curve); ads recalled
+    (straight line, saturating curve, quadratic, rise and fall); trust (no change, i.e. the mean;
+    straight line). Columns:
     ``response``, ``curve``, ``r2_held_out``, ``fit_days``, ``test_days``. Every curve uses
     messages seen only, and all but the mean have the same freedom or less (2-3 numbers).
     """
@@ -294,6 +362,9 @@ def held_out_table(panel: pd.DataFrame) -> pd.DataFrame:
     for column in ("messages_noticed", "recall"):
         add(column, "straight line", fit_line(fit, column).predict(m_test))
         add(column, "saturating curve", fit_saturation(fit, column).predict(m_test))
+        if column == "messages_noticed":
+            add(column, "hyperbolic curve", fit_hyperbola(fit, column).predict(m_test))
+    add("recall", "quadratic", fit_quadratic(fit, "recall").predict(m_test))
     add("recall", "rise and fall", fit_rise_and_fall(fit, "recall").predict(m_test))
     add("trust", "no change (the mean)", np.full(len(test), float(fit["trust"].mean())))
     add("trust", "straight line", fit_line(fit, "trust").predict(m_test))
@@ -306,13 +377,16 @@ def held_out_gain(panel: pd.DataFrame, column: str, better: str, worse: str,
     ``worse`` (a difference of held-out R², as in :func:`held_out_table`), with a 95% bootstrap
     interval that resamples the held-out *people* (``n_boot`` times, fixed ``seed``).
 
-    Curves: ``"straight line"``, ``"saturating curve"``, ``"rise and fall"``, ``"no change (the
-    mean)"``. Returns ``(gain, low, high)``; an interval above 0 means the better curve's edge is
-    not an accident of which people were held out.
+    Curves: ``"straight line"``, ``"saturating curve"``, ``"hyperbolic curve"``, ``"quadratic"``,
+    ``"rise and fall"``, ``"no change (the mean)"``. Returns ``(gain, low, high)``; an interval
+    above 0 means the better curve's edge is not an accident of which people were held out; one
+    that includes 0 means the two curves cannot be told apart.
     """
     fit, test = split_people(panel)
     makers = {"straight line": lambda: fit_line(fit, column).predict,
               "saturating curve": lambda: fit_saturation(fit, column).predict,
+              "hyperbolic curve": lambda: fit_hyperbola(fit, column).predict,
+              "quadratic": lambda: fit_quadratic(fit, column).predict,
               "rise and fall": lambda: fit_rise_and_fall(fit, column).predict,
               "no change (the mean)": lambda: (lambda x: np.full(len(x), float(fit[column].mean())))}
     for name in (better, worse):
@@ -673,8 +747,8 @@ def _notes(model: OverloadModel, m: float, r: float, cap: int) -> tuple[list[str
                      f"day with fewer than {lo} messages, so it cannot say what trust would be.")
         return notes, False
     if cap == 0:
-        notes.append("A cap of 0 lets no brand show its ad even once: nothing is seen, so nothing "
-                     "is noticed or recalled, and the panel cannot say what trust would be.")
+        notes.append("A cap of 0 lets no ad be shown even once: nothing is seen, so nothing is "
+                     "noticed or recalled, and the panel cannot say what trust would be.")
         return notes, False
     if m > hi:
         outside = True

@@ -12,7 +12,9 @@ picked one of them: see :func:`tied_top_needs` and datasets/README.md).
 * :func:`eta_squared` says how much of a need score's variation a grouping explains;
 * :func:`need_clusters` groups people by what they want (k-means on standardised need scores);
   :func:`cluster_fits`, :func:`k_selection` and :func:`cluster_stability` hold it to a shuffled
-  baseline and check that it is stable.
+  baseline and check that it is stable; :func:`smooth_cloud` is a stricter baseline (the survey's
+  correlations, no groups) and :func:`silhouette_by_k` another criterion for k;
+* :func:`comparisons`, :func:`z_for` and :func:`chi_squared` keep the largest of many gaps honest.
 
 Empty groups never raise: shares and measures that would divide by zero are ``nan``.
 """
@@ -43,12 +45,13 @@ LABELS: dict[str, str] = {"age_band": "age band", "income_band": "income band",
 __all__ = [
     "ANY", "BANDS", "DEMOGRAPHICS", "K_RANGE", "LABELS", "NEED_COLUMNS", "NEEDS", "TIES",
     "ClusterFit", "Gap", "Reach", "SegmentProfile", "ShareDifference", "Stability",
-    "best_k", "cluster_fits", "cluster_profiles", "cluster_stability", "coverage_index",
-    "crosstab", "disagreement", "eta_squared", "eta_squared_table", "eta_squared_with_clusters",
-    "filter_segment", "gap_detail", "independence_test", "k_selection", "largest_gap",
-    "need_clusters", "need_sd", "reach_from_counts", "segment_label", "segment_profile",
-    "segment_table", "share_difference",
-    "shuffled_needs", "spread_ratio", "tied_top_needs", "top_need_shares", "variance_explained",
+    "best_k", "chi_squared", "cluster_fits", "cluster_profiles", "cluster_stability",
+    "comparisons", "coverage_index", "crosstab", "disagreement", "eta_squared",
+    "eta_squared_table", "eta_squared_with_clusters", "filter_segment", "gap_detail",
+    "independence_test", "k_selection", "largest_gap", "need_clusters", "need_sd",
+    "reach_from_counts", "segment_label", "segment_profile", "segment_table", "share_difference",
+    "shuffled_needs", "silhouette_by_k", "smooth_cloud", "spread_ratio", "tied_top_needs",
+    "top_need_shares", "variance_explained", "z_for",
 ]
 
 
@@ -457,6 +460,102 @@ def shuffled_needs(survey: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     return out
 
 
+def smooth_cloud(survey: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """``survey`` with its need scores replaced by one smooth cloud: no groups, same correlations.
+
+    The scores are drawn from a single multivariate normal distribution with the survey's mean
+    and covariance of the six needs, then rounded and clipped to 0-10 like the real answers. So
+    the averages, the spreads and the links between needs (people who care about price caring
+    less about quality) are kept, but nobody belongs to any group. A stricter baseline than
+    :func:`shuffled_needs`, which destroys the links as well: whatever k-means finds here, it
+    finds without any groups in the data.
+    """
+    out = survey.copy()
+    cols = list(NEED_COLUMNS)
+    if len(survey) < 2:
+        return out
+    scores = survey[cols].to_numpy(dtype=float)
+    mean, cov = scores.mean(axis=0), np.cov(scores, rowvar=False)
+    try:  # Cholesky is unique, so the draws are the same on every machine
+        draws = np.random.default_rng(seed).multivariate_normal(mean, cov, size=len(survey),
+                                                                method="cholesky")
+    except np.linalg.LinAlgError:  # a constant need column (or fewer people than needs)
+        draws = np.random.default_rng(seed).multivariate_normal(mean, cov, size=len(survey),
+                                                                method="eigh")
+    draws = np.clip(np.rint(draws), 0, 10).astype(int)
+    for j, col in enumerate(cols):
+        out[col] = draws[:, j]
+    return out
+
+
+def silhouette_by_k(survey: pd.DataFrame, labels: dict[int, Iterable[object]],
+                    chunk: int = 500) -> pd.Series:
+    """The mean silhouette of each clustering in ``labels`` (k -> one label per respondent).
+
+    Another common criterion for k: for each person, a = mean distance to the others in their own
+    cluster, b = mean distance to the people of the nearest other cluster, silhouette
+    (b - a) / max(a, b); near 1 = well inside its cluster, near 0 = on a border. Distances are
+    Euclidean on the standardised need scores, exactly as ``sklearn.metrics.silhouette_score``
+    computes them (a person alone in a cluster scores 0), but worked out ``chunk`` rows at a time,
+    for every clustering at once, so that memory stays small. Higher is better; it need not agree
+    with the course's criterion. A clustering with fewer than two clusters gives ``nan``.
+    """
+    z = _standardise(survey[list(NEED_COLUMNS)].to_numpy(dtype=float))
+    n, keys = len(z), list(labels)
+    coded = [_as_codes(labels[k]) for k in keys]
+    for k, (codes, _) in zip(keys, coded, strict=True):
+        if len(codes) != n or (codes < 0).any():
+            raise ValueError(f"labels for k = {k}: give one label per respondent ({n}), none missing")
+    if n < 2 or not keys:
+        return pd.Series({k: math.nan for k in keys}, name="silhouette", dtype=float)
+    # one block of one-hot columns per clustering: a chunk's distance sums to every cluster of
+    # every clustering come from a single matrix product
+    offsets = np.cumsum([0, *[max(m, 1) for _, m in coded]])
+    onehot = np.zeros((n, int(offsets[-1])))
+    for (codes, _), off in zip(coded, offsets[:-1], strict=True):
+        onehot[np.arange(n)[codes >= 0], off + codes[codes >= 0]] = 1.0
+    sizes = onehot.sum(axis=0)
+    from threadpoolctl import threadpool_limits
+
+    sq = (z**2).sum(axis=1)
+    totals = np.zeros(len(keys))
+    with threadpool_limits(limits=1):  # small products: threads only contend on a busy machine
+        _silhouette_sums(z, sq, coded, onehot, sizes, offsets, totals, chunk)
+    return pd.Series({k: (totals[i] / n if coded[i][1] > 1 else math.nan)
+                      for i, k in enumerate(keys)}, name="silhouette", dtype=float)
+
+
+def _silhouette_sums(z: np.ndarray, sq: np.ndarray, coded: list[tuple[np.ndarray, int]],
+                     onehot: np.ndarray, sizes: np.ndarray, offsets: np.ndarray,
+                     totals: np.ndarray, chunk: int) -> None:
+    """Add each clustering's silhouettes to ``totals``, ``chunk`` rows at a time."""
+    n = len(z)
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        d = z[start:stop] @ z.T  # squared distances, built in place to keep memory small
+        d *= -2.0
+        d += sq[start:stop, None]
+        d += sq[None, :]
+        np.maximum(d, 0.0, out=d)
+        np.sqrt(d, out=d)
+        d[np.arange(stop - start), np.arange(start, stop)] = 0.0  # oneself, exactly
+        sums = d @ onehot
+        del d
+        for i, ((codes, m), off) in enumerate(zip(coded, offsets[:-1], strict=True)):
+            if m < 2:
+                continue
+            block, size = sums[:, off:off + m], sizes[off:off + m]
+            own = codes[start:stop]
+            rows = np.arange(stop - start)
+            own_size = size[own]
+            a = block[rows, own] / np.maximum(own_size - 1, 1)
+            means = block / np.where(size > 0, size, np.nan)
+            means[rows, own] = np.inf
+            b = np.nanmin(means, axis=1)
+            s = np.where(own_size > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-300), 0.0)
+            totals[i] += float(s.sum())
+
+
 def crosstab(rows: pd.Series, columns: pd.Series) -> pd.DataFrame:
     """Share of each row group falling in each column group (every row sums to 1).
 
@@ -604,12 +703,24 @@ def independence_test(rows: pd.Series, columns: pd.Series) -> tuple[float, int, 
     """Pearson's chi-squared test that ``rows`` and ``columns`` are independent: (chi2, dof, p).
 
     E.g. usual brand against need cluster: a large p means the brands' cluster mixes differ no
-    more than chance would make them. Groups with nobody in them are left out; fewer than two
-    groups on either side gives ``(nan, 0, nan)``.
+    more than chance would readily make them. Groups with nobody in them are left out; fewer than
+    two groups on either side gives ``(nan, 0, nan)``.
+    """
+    return chi_squared(pd.crosstab(rows, columns).to_numpy(dtype=float))
+
+
+def chi_squared(counts: np.ndarray | pd.DataFrame) -> tuple[float, int, float]:
+    """:func:`independence_test` from a table of counts (rows x columns): (chi2, dof, p).
+
+    It tests the whole table at once, so, unlike the largest gap in it, it is not flattered by
+    having been picked. Empty rows and columns are left out; fewer than two of either gives
+    ``(nan, 0, nan)``.
     """
     from scipy.special import chdtrc
 
-    counts = pd.crosstab(rows, columns).to_numpy(dtype=float)
+    counts = np.asarray(counts, dtype=float)
+    if counts.ndim != 2 or counts.size == 0:
+        return math.nan, 0, math.nan
     counts = counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
     if counts.shape[0] < 2 or counts.shape[1] < 2:
         return math.nan, 0, math.nan
@@ -617,6 +728,26 @@ def independence_test(rows: pd.Series, columns: pd.Series) -> tuple[float, int, 
     chi2 = float(((counts - expected) ** 2 / expected).sum())
     dof = (counts.shape[0] - 1) * (counts.shape[1] - 1)
     return chi2, dof, float(chdtrc(dof, chi2))
+
+
+def comparisons(table: pd.DataFrame) -> int:
+    """How many differences :func:`largest_gap` picks its largest from: one per column and pair
+    of rows (e.g. 5 clusters x 15 pairs of age bands = 75)."""
+    rows = len(table)
+    return int(table.shape[1] * rows * (rows - 1) // 2)
+
+
+def z_for(picked_from: int = 1, level: float = 0.95) -> float:
+    """The z of a two-sided ``level`` interval that allows for picking one difference out of
+    ``picked_from`` (Bonferroni): 1.96 for one, about 3.4 for the largest of 75.
+
+    An interval drawn around the largest of many differences with the usual 1.96 is too
+    narrow: picking the largest flatters it. Bonferroni is simple and on the safe side.
+    """
+    from scipy.special import ndtri
+
+    m = max(int(picked_from), 1)
+    return float(ndtri(1 - (1 - level) / (2 * m)))
 
 
 # ----------------------------------------------------------------------------- clusters held to a baseline

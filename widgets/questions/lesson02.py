@@ -1,9 +1,10 @@
-"""Lesson 02, the myth of the segment: seven checked questions and one reflection on the survey.
+"""Lesson 02, the myth of the segment: six checked questions and one reflection on the survey.
 
 Every question asks for the lesson's method on something the lesson did not compute: the 120
-full demographic boxes (q1), another box (q2, q3), the connoisseurs' cluster in the low-income
-band (q5), the high-income band on its own (q6). Expected values are computed from the data with
-the course's models; q7 asks which reading of the lesson's cluster results follows.
+full demographic boxes (q1), another box (q2), the connoisseurs' cluster in the low-income band
+(q4), the high-income band on its own (q5); q3 checks the clusters q4 builds on, and q6 asks which
+reading of the learner's own q5 result follows. Expected values are computed from the data with
+the course's models.
 """
 
 from __future__ import annotations
@@ -18,29 +19,30 @@ from ..data import load
 from ..models.segments import (
     DEMOGRAPHICS,
     NEED_COLUMNS,
-    cluster_fits,
-    cluster_stability,
     coverage_index,
     disagreement,
     eta_squared,
     filter_segment,
     need_clusters,
     shuffled_needs,
+    smooth_cloud,
     top_need_shares,
     variance_explained,
 )
 
 LESSON = "02"
-#: The box of questions 2 and 3, in the survey's own band labels (the lesson used another).
+#: The box of question 2, in the survey's own band labels (the lesson used another).
 SEGMENT = {"age_band": "55-64", "income_band": "mid", "region": "north"}
 #: The box the lesson itself measured: an answer about it is the lesson's, not the exercise's.
 LESSON_SEGMENT = {"age_band": "18-24", "income_band": "mid-upper", "region": "centre"}
 K, SEED, N_INIT = 5, 0, 10
-#: Question 5: an income band and a cluster (the one whose members rate this need highest; the
-#: lesson computed low income in "price first"). Question 6: the income band it is asked within.
-Q5_BAND, CLUSTER_NEED = "low", "novelty"
-Q6_BAND = "high"
-#: Question 6 accepts a baseline from any careful shuffle: shuffles differ by about 0.004 (sd).
+#: Question 4: an income band and a cluster (the one whose members rate this need highest; the
+#: lesson computed low income in "price first"). Question 5: the income band it is asked within.
+Q4_BAND, CLUSTER_NEED = "low", "novelty"
+Q5_BAND = "high"
+#: Question 6's reading "b" needs a clear gap over the shuffled baseline in question 5's band.
+CLEAR_GAP = 0.1
+#: Question 5 accepts a baseline from any careful shuffle: shuffles differ by about 0.004 (sd).
 SHUFFLE_ATOL = 0.012
 
 
@@ -118,61 +120,39 @@ q1 = Question(
 )
 
 
-# ----------------------------------------------------------------------------- q2, q3: another box
+# ----------------------------------------------------------------------------- q2: another box
 
 
-def _first_listed_shares() -> pd.Series:
-    return top_need_shares(_segment(), ties="first")
+def _is_box_shares(answer) -> bool:
+    """The answer is the box's shares by top need (a Series or dict), not the disagreement."""
+    from ..checks import same
+
+    if not isinstance(answer, pd.Series | dict):
+        return False
+    shares = top_need_shares(_segment())
+    shares = shares[shares > 0]
+    return same(answer, shares, rtol=1e-3, atol=1e-9, ordered=False) or same(
+        answer, top_need_shares(_segment()), rtol=1e-3, atol=1e-9, ordered=False)
 
 
 q2 = Question(
-    LESSON, "q2", "segment_shares",
-    expected=lambda: top_need_shares(_segment()),
-    title="In the 55-64, mid income, north box: what share has each top need?",
-    ordered=False,
+    LESSON, "q2", "segment_disagreement",
+    expected=lambda: disagreement(_segment()),
+    title="In the 55-64, mid income, north box: how often do two people drawn at random (each draw "
+          "from the whole box) have different top needs?",
     hints=[
         "First cut the box: keep the rows where `age_band == '55-64'` and `income_band == 'mid'` "
-        "and `region == 'north'` (combine the conditions with &, each in parentheses).",
-        "`box['top_need'].value_counts()` counts each top need; the question wants shares.",
-        "`box['top_need'].value_counts(normalize=True)` gives fractions that sum to 1.",
-    ],
-    mistakes=[
-        Mistake("Those are counts of people: the question asks for shares (fractions that sum to 1).",
-                value=lambda: _segment()["top_need"].value_counts()),
-        Mistake("Those are percentages: give fractions between 0 and 1 (they sum to 1).",
-                value=lambda: 100 * top_need_shares(_segment())),
-        Mistake("Those are the shares among everyone in the survey: cut the box first.",
-                value=lambda: top_need_shares(_survey())),
-        Mistake("Those are the shares of the lesson's box (18-24, mid-upper, centre): this question "
-                "is about 55-64, mid income, north.",
-                value=lambda: top_need_shares(_lesson_segment())),
-        Mistake("You took each person's top need from the scores (idxmax or argmax), which gives a "
-                "tie to the need listed first. Use the survey's `top_need` column: there a tied "
-                "respondent's pick is recorded, as the lesson explains.",
-                test=lambda a: not top_need_shares(_segment()).equals(_first_listed_shares())
-                and _same_shares(a, _first_listed_shares())),
-    ],
-)
-
-
-def _same_shares(answer, expected: pd.Series) -> bool:
-    from ..checks import same
-
-    return same(answer, expected, rtol=1e-3, atol=1e-9, ordered=False)
-
-
-q3 = Question(
-    LESSON, "q3", "segment_disagreement",
-    expected=lambda: disagreement(_segment()),
-    title="How often do two people drawn at random from that box (each draw from the whole box) "
-          "have different top needs?",
-    hints=[
+        "and `region == 'north'` (combine the conditions with &, each in parentheses). Then "
+        "`box['top_need'].value_counts(normalize=True)` gives the share of the box with each top "
+        "need.",
         "If a share p of the box has a top need, two draws (each from the whole box) both land on "
-        "it with chance p * p.",
-        "The chance that two draws AGREE is the sum of the squared shares; disagreement is 1 minus it.",
-        "`1 - (segment_shares ** 2).sum()` with your shares from question 2.",
+        "it with chance p * p. The chance that two draws AGREE is the sum of the squared shares.",
+        "`1 - (shares ** 2).sum()`, with `shares` the box's shares by top need.",
     ],
     mistakes=[
+        Mistake("Those are the box's shares by top need: a good first step. The question asks for "
+                "one number, the chance that two draws differ: 1 - (shares ** 2).sum().",
+                test=_is_box_shares),
         Mistake("That is the chance that two people AGREE (the sum of squared shares): "
                 "the question asks how often they differ, 1 minus that.",
                 value=lambda: 1 - disagreement(_segment())),
@@ -180,7 +160,8 @@ q3 = Question(
                 "question's draws are each from the whole box (with replacement): "
                 "1 - sum(share ** 2). For a box this size the two differ a little.",
                 value=lambda: disagreement(_segment(), replacement=False)),
-        Mistake("That is the disagreement among everyone in the survey: use the box's shares.",
+        Mistake("That is the disagreement among everyone in the survey: cut the box first and use "
+                "its shares.",
                 value=lambda: disagreement(_survey())),
         Mistake("That is the lesson's box (18-24, mid-upper, centre): use 55-64, mid income, north.",
                 value=lambda: disagreement(_lesson_segment())),
@@ -188,13 +169,14 @@ q3 = Question(
                 value=lambda: 100 * disagreement(_segment())),
         Mistake("Close, but rounded too far: give at least three significant figures.",
                 test=_rounded(lambda: disagreement(_segment()))),
-        Mistake("Use the shares (fractions), not the counts, before squaring.",
+        Mistake("Use the shares (fractions, from value_counts(normalize=True)), not the counts, "
+                "before squaring.",
                 test=lambda a: float(a) < -1),
     ],
 )
 
 
-# ----------------------------------------------------------------------------- q4: the clusters
+# ----------------------------------------------------------------------------- q3: the clusters
 
 
 @cache
@@ -206,8 +188,8 @@ def _sizes(standardise: bool = True) -> list[int]:
     return sorted(_clusters(standardise).value_counts().astype(int).tolist(), reverse=True)
 
 
-q4 = Question(
-    LESSON, "q4", "cluster_sizes",
+q3 = Question(
+    LESSON, "q3", "cluster_sizes",
     expected=lambda: _sizes(),
     title="Cluster the need scores into five groups: how big is each?",
     ordered=False, rtol=0, atol=0.5,
@@ -234,7 +216,7 @@ q4 = Question(
 )
 
 
-# ----------------------------------------------------------------------------- q5: income transfer
+# ----------------------------------------------------------------------------- q4: income transfer
 
 
 def _cluster_of(clusters: pd.Series, need: str = CLUSTER_NEED):
@@ -242,7 +224,7 @@ def _cluster_of(clusters: pd.Series, need: str = CLUSTER_NEED):
     return _survey()[f"need_{need}"].groupby(clusters, observed=True).mean().idxmax()
 
 
-def _reach(clusters: pd.Series, band: str = Q5_BAND, need: str = CLUSTER_NEED):
+def _reach(clusters: pd.Series, band: str = Q4_BAND, need: str = CLUSTER_NEED):
     s = _survey()
     return coverage_index(s["income_band"] == band, clusters == _cluster_of(clusters, need))
 
@@ -265,8 +247,8 @@ def _index_from_other_clusters(answer) -> bool:
                for o in others)
 
 
-q5 = Question(
-    LESSON, "q5", "novelty_index_low_income",
+q4 = Question(
+    LESSON, "q4", "novelty_index_low_income",
     expected=lambda: _reach(_clusters()).index,
     title="How likely is a low-income respondent to be in the cluster that rates novelty highest, "
           "compared with anyone? (an index: 100 = just as likely, below 100 = less likely)",
@@ -297,7 +279,7 @@ q5 = Question(
                 "this question is about the cluster that rates novelty highest.",
                 value=lambda: _reach(_clusters(), band="low", need="price").index),
         Mistake("That is the right calculation on clusters that differ from the course's: check "
-                "question 4 first (standardise the six need columns, then "
+                "question 3 first (standardise the six need columns, then "
                 "KMeans(n_clusters=5, n_init=10, random_state=0)). Another seed, a single start or "
                 "unscaled scores move people between clusters.",
                 test=_index_from_other_clusters),
@@ -305,13 +287,13 @@ q5 = Question(
 )
 
 
-# ----------------------------------------------------------------------------- q6: the baseline
+# ----------------------------------------------------------------------------- q5: the baseline
 
 
 @cache
 def _band() -> pd.DataFrame:
     s = _survey()
-    return s[s["income_band"] == Q6_BAND]
+    return s[s["income_band"] == Q5_BAND]
 
 
 def _real(frame: pd.DataFrame, standardise: bool = True) -> float:
@@ -329,15 +311,15 @@ def _baseline_gap(frame: pd.DataFrame | None = None) -> float:
     return _real(frame) - _shuffled(frame)
 
 
-q6 = Question(
-    LESSON, "q6", "gap_over_shuffled",
+q5 = Question(
+    LESSON, "q5", "gap_over_shuffled",
     expected=lambda: _baseline_gap(),
     title="Within the high-income band only: how much more of the need scores' variation do five "
           "k-means clusters explain than five clusters of the same scores shuffled?",
     rtol=0, atol=SHUFFLE_ATOL,
     hints=[
         "Keep the high-income respondents: `high = survey[survey['income_band'] == 'high']`. "
-        "Cluster them as in question 4 (standardise, KMeans(n_clusters=5, n_init=10, "
+        "Cluster them as in question 3 (standardise, KMeans(n_clusters=5, n_init=10, "
         "random_state=0)).",
         "Variance explained = the mean over the six needs of `eta_squared(high[need], labels)`. "
         "Then shuffle each need column on its own, `noise = shuffled_needs(high, seed=0)`, and do "
@@ -367,63 +349,61 @@ q6 = Question(
 )
 
 
-# ----------------------------------------------------------------------------- q7: interpretation
+# ----------------------------------------------------------------------------- q6: interpretation
 
 
-@cache
-def _checks_pass() -> bool:
-    """The lesson's three checks, on the whole survey with k = 5: a clear gap over the shuffled
-    baseline, stable refits, and a link to a variable the clusters never saw (cups per week)."""
-    s = _survey()
-    fit = cluster_fits(s, [K])[K]
-    stable = cluster_stability(s, K, replicates=5).mean  # a gate (> 0.8), so five refits do
-    noise_labels = need_clusters(shuffled_needs(s, seed=0), k=K)
-    held_out = eta_squared(s["cups_per_week"], fit.labels)
-    chance = eta_squared(s["cups_per_week"], noise_labels)
-    return fit.gap > 0.2 and stable > 0.8 and held_out > 5 * max(chance, 1e-3)
+def _cloud_gap(frame: pd.DataFrame | None = None) -> float:
+    """Question 5's gap on :func:`smooth_cloud` of the band: the same correlations, no groups.
+
+    Reading "b" of question 6 says that such a cloud also beats its shuffled copy; a test keeps
+    that true of the shipped survey."""
+    return _baseline_gap(smooth_cloud(_band() if frame is None else frame, seed=0))
 
 
-q7 = ChoiceQuestion(
-    LESSON, "q7", "reading",
-    expected=lambda: "b" if _checks_pass() else "e",
-    title="Five need clusters explain about three quarters of the variation in need scores, "
-          "demographics at most a couple of percent. Which reading follows?",
+q6 = ChoiceQuestion(
+    LESSON, "q6", "reading",
+    expected=lambda: "b" if _baseline_gap() > CLEAR_GAP else "e",
+    title="Your question 5: inside the high-income band, five k-means clusters explain this much "
+          "more of the need scores than five clusters of the same scores shuffled. Which reading "
+          "follows?",
     choices={
-        "a": "The survey holds five natural kinds of coffee buyer and k-means discovered them; "
-             "needs matter dozens of times more than demographics.",
-        "b": "The clusters beat k-means on shuffled scores by a wide margin, come back the same "
-             "when refitted on resampled data, and predict cups per week, which they never saw. "
-             "Those are the checks to run on real data; here they pass because the survey was "
-             "generated from five groups, so they describe the generator, not coffee buyers.",
-        "c": "Because the clusters explain far more than income does, income carries no useful "
-             "signal for a coffee brand.",
-        "d": "Any k would do: variance explained grows with k, so the largest k is the best.",
-        "e": "The clusters fail the checks: they are what k-means finds in any data.",
+        "a": "High-income coffee buyers come in five natural kinds, and k-means has discovered them.",
+        "b": "Inside the band too, the clusters explain far more than k-means finds in shuffled "
+             "scores, so people's needs go together there, not only across income bands. That "
+             "alone does not show natural kinds of buyer: scores with the same links between "
+             "needs but no groups at all also beat their shuffled copy. And this survey's groups "
+             "were put there by its generator.",
+        "c": "Clusters turn up even inside one income band, so income carries no signal about "
+             "what people need.",
+        "d": "A gap this large settles it: the clusters are real, so checking their stability or "
+             "a variable they were not fitted on would add nothing.",
+        "e": "The gap is close to zero: inside one income band, k-means finds nothing that it "
+             "does not also find in shuffled scores.",
     },
     hints=[
-        "k-means always explains the variables it was fitted on: which comparison in the lesson "
-        "was fair, and which was not?",
-        "Recall the three checks: real against shuffled, refits on bootstrap samples (adjusted Rand "
-        "index), and a variable the clusters never saw. Then recall where the five groups came from.",
-        "Only one reading uses all three checks and also says what the survey's generator was told "
-        "to build; the others each make one of the mistakes the lesson warned about.",
+        "What does shuffling each need column on its own destroy? Then: what else, besides groups "
+        "of people, could make the real scores beat the shuffled ones?",
+        "Recall the lesson's smooth cloud: the survey's averages, spreads and correlations, no "
+        "groups. How did k-means do on it against its own shuffled copy?",
+        "Only one reading says what the gap does show, what it does not, and where the groups "
+        "came from; each of the others makes a mistake the lesson warned about.",
     ],
     mistakes=[
-        Mistake("k-means always explains the scores it was fitted on, so clusters against "
-                "demographics is not a fair race: compare with k-means on shuffled scores. And the "
-                "five groups were put into the survey by its generator (the lesson named the "
-                "setting): nothing was discovered.", value="a"),
-        Mistake("Small variance explained is not no signal. In the lesson, \u201cprice first\u201d "
-                "was about twice as common in low income as in high income, an index well above "
-                "100: income carries a real, small signal that misses most individuals (low "
-                "coverage).", value="c"),
-        Mistake("Variance explained grows with k on shuffled scores too. The lesson's criterion is "
-                "the gap between real and shuffled, which peaks and then falls.", value="d"),
-        Mistake("Look again at the three checks in the lesson: the gap over the shuffled baseline, "
-                "the adjusted Rand index of the refits, and cups per week all came out clearly.",
-                value="e"),
-        Mistake("The data no longer passes the lesson's checks: look at the gap over the shuffled "
-                "baseline, the refits' adjusted Rand index and cups per week again.", value="b"),
+        Mistake("k-means always returns groups, and beating shuffled scores only shows that the "
+                "needs go together: the lesson's smooth cloud (same correlations, no groups) beat "
+                "its shuffled copy too. And the five groups were put into the survey by its "
+                "generator (generate.py: GROUP_CENTRES): nothing was discovered.", value="a"),
+        Mistake("Finding clusters inside one band says nothing about whether the bands' mixes "
+                "differ. The lesson found \u201cprice first\u201d about twice as common in low "
+                "income as in high income (an index well above 100): income carries a real, small "
+                "signal that misses most individuals.", value="c"),
+        Mistake("Each check is necessary, none is enough. The gap over shuffled scores says the "
+                "needs go together; stability says the split comes back; a variable the clusters "
+                "never saw says they are useful. The lesson's smooth cloud passed the first check "
+                "without any groups.", value="d"),
+        Mistake("Look at your question 5 again: the gap is far from zero.", value="e"),
+        Mistake("Your question 5 gap is close to zero here: inside this band the clusters explain "
+                "no more than k-means finds in shuffled scores.", value="b"),
     ],
 )
 

@@ -178,35 +178,39 @@ q3 = Question(
 # ----------------------------------------------------------------------------- q4, q5: readings
 
 q4 = ChoiceQuestion(
-    LESSON, "q4", "why_they_differ",
+    LESSON, "q4", "deck_reading",
     expected="b",
-    title="Why do '5,000 ads a day' and Media Dynamics' 360 (150-155 noticed) differ?",
+    title="What does a new '10,000 ads a day' figure tell you?",
     choices={
-        "a": "One of them must be a lie: Media Dynamics is right and the 5,000 is simply false.",
-        "b": "They do not count the same thing in the same way. Media Dynamics says what it counts "
-             "(ad exposures in the media it measures, and how many of those are noticed); the "
-             "5,000 comes with no known method, so nobody can say what it counted or check it. A "
-             "count of 'ads a day' means little without its definition.",
-        "c": "Advertising shrank more than tenfold between the two studies, so both can be right.",
-        "d": "It is sampling error: with a bigger sample the two estimates would meet.",
+        "a": "It is false: Media Dynamics, which says how it counts, measured about 360 ad "
+             "exposures a day, and a figure nearly thirty times larger cannot be right about the "
+             "same people.",
+        "b": "Nothing yet: first ask what it counts and how. If it counts every ad, logo and "
+             "label a person could have seen, it is a different count from the ads they noticed "
+             "(Media Dynamics' 150-155), and dividing by it says nothing about one ad's chance "
+             "of being noticed, which depends on the ad and the person.",
+        "c": "It shows that advertising has doubled since the 5,000 was first quoted, so each "
+             "ad's chance of being noticed has halved and brands should cut their messages.",
+        "d": "It is right if the app surveyed enough people: with a large sample, both the count "
+             "and the one-in-10,000 chance can be trusted, whatever was counted.",
     },
     hints=[
-        "Re-read what the lesson says about each figure's source: what is known about how each "
-        "was counted?",
-        "Media Dynamics itself gives two numbers, 360 and 150-155. What is the difference "
-        "between them? Could 'an ad' be defined in yet other ways?",
-        "Check each reading against what the sources say: does any source give a trend over "
-        "time, or a sample size? Which reading claims no more than we know?",
+        "Re-read the lesson's four ways of counting 'an ad a day'. Which of them could a figure "
+        "of 10,000 be, and which could it not be?",
+        "The deck divides by its number to get one ad's chance of being seen. Which count would "
+        "that chance have to come from, and does one number a day for everyone give it?",
+        "Check each reading for what it assumes: a trend, a sample size, or a definition. Which "
+        "one claims no more than the deck tells us?",
     ],
     mistakes=[
-        Mistake("We cannot call it false: its method is unknown, so it cannot be checked either "
-                "way. Unknown is not the same as wrong; the point is that the two numbers may not "
-                "be counting the same thing.", value="a"),
-        Mistake("Nothing in the sources says advertising shrank: the lesson gives no trend at "
-                "all. Two figures from different sources are not a time series.", value="c"),
-        Mistake("Sampling error shrinks with sample size but cannot turn 5,000 into 360: a gap "
-                "of more than ten times comes from what is counted and how, not from chance.",
-                value="d"),
+        Mistake("Different figures can count different things, and each can be right about its "
+                "own thing: a count of every logo in view can be far above 360 without anyone "
+                "lying. The question is what the 10,000 counts.", value="a"),
+        Mistake("Two figures from different sources, counted in unknown and probably different "
+                "ways, are not a time series: they cannot show that advertising doubled.",
+                value="c"),
+        Mistake("A big sample makes an estimate less noisy, not more relevant: it cannot turn a "
+                "count of logos in view into a count of ads noticed.", value="d"),
     ],
 )
 
@@ -223,9 +227,9 @@ q5 = ChoiceQuestion(
     choices={
         "a": "Real people's attention saturates at the same point on weekends as on weekdays: the "
              "panel shows it.",
-        "b": "The two are close because the generator gave every simulated person the same "
-             "attention capacity on every day (built in). The panel cannot say whether real "
-             "weekends differ: that needs real diary data.",
+        "b": "The two are close because the generator used one attention formula for every day, "
+             "weekend or not (built in: weekends only bring fewer messages). The panel cannot "
+             "say whether real weekends differ: that needs real diary data.",
         "c": "They differ by more than a few percent, so weekend attention works differently.",
         "d": "They are close because curve_fit returns its starting values.",
     },
@@ -234,8 +238,9 @@ q5 = ChoiceQuestion(
         "they, in percent?",
         "Then ask where the panel's numbers come from: what did the lesson say is built into "
         "the generator about attention?",
-        "The lesson's Built in paragraph names one attention capacity for every person and "
-        "every day (ATTENTION_CAPACITY). What must that do to any slice's saturation point?",
+        "The lesson's Built in paragraph names one attention formula and capacity for every "
+        "day (ATTENTION_CAPACITY); weekends only bring fewer messages. What must that do to any "
+        "slice's saturation point?",
     ],
     mistakes=[
         Mistake("The panel is synthetic: it can only show what the generator was told to do, so "
@@ -251,6 +256,6 @@ r1 = Reflection(
     LESSON, "r1", "advice",
     prompt="A colleague wants Copperpot to double the messages it sends each customer a day: "
     "'more touchpoints, more sales'. What would you tell them? Say what the (synthetic) panel "
-    "can and cannot support, what the real trust figures add, and how Sharp or Binet & Field "
-    "would answer you.",
+    "can and cannot support (whose messages does its 'messages a day' count?), what the real "
+    "trust figures add, and how Sharp, Binet & Field or Ephron would answer you.",
 )

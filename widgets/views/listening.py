@@ -32,6 +32,7 @@ from ..models.listening import (
     filter_tweets,
     full_days,
     hour_label,
+    mask_personal,
     ranked_spikes,
     tweets_in_hour,
     typical_hour,
@@ -52,11 +53,12 @@ def _pct(x: float) -> str:
     return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.0f}%"
 
 
-def _airline_labels(tweets: pd.DataFrame) -> dict[str, str]:
+def _airline_labels(handles: dict[str, str | None]) -> dict[str, str]:
     """How each airline is named on screen: the published label, plus the @handle its tweets
-    address when the handle does not carry the airline's name (the file's "Delta" is @JetBlue)."""
+    address (``airline_handles``) when the handle does not carry the airline's name (the file's
+    "Delta" is @JetBlue)."""
     labels = {}
-    for airline, handle in airline_handles(tweets).items():
+    for airline, handle in handles.items():
         squashed = airline.lower().replace(" ", "")
         labels[airline] = airline if not handle or squashed in handle.lower() else \
             f"{airline} (tweets to {handle})"
@@ -90,7 +92,8 @@ def what_happened(tweets: pd.DataFrame | None = None, airline: str = PLAY_FIRST_
     everyone = distinct_tweets(tweets)
     days = full_days(everyone["tweet_created"])
     mine = filter_tweets(everyone, airline)
-    label = _airline_labels(everyone).get(airline, airline)
+    handles = airline_handles(everyone)
+    label = _airline_labels(handles).get(airline, airline)
     the_day = pd.Timestamp(day)
     profile = day_profile(mine, the_day, days=days)
     peak = profile["count"].idxmax()
@@ -102,7 +105,8 @@ def what_happened(tweets: pd.DataFrame | None = None, airline: str = PLAY_FIRST_
         if len(hour_tweets) else math.nan
     rows = pd.DataFrame({
         "time": hour_tweets["tweet_created"].dt.strftime("%H:%M").to_numpy()[:READ_ROWS],
-        "text": hour_tweets["text"].astype(str).map(html.unescape).to_numpy()[:READ_ROWS],
+        "text": mask_personal(hour_tweets["text"].iloc[:READ_ROWS],
+                             handles.values()).to_numpy(),
         "people": hour_tweets["airline_sentiment"].astype(str).to_numpy()[:READ_ROWS],
         "vader": hour_tweets["vader_sentiment"].astype(str).to_numpy()[:READ_ROWS],
         "compound": hour_tweets["vader_compound"].to_numpy(dtype=float)[:READ_ROWS]})
@@ -173,7 +177,7 @@ def listening_dashboard(tweets: pd.DataFrame | None = None) -> w.Box:
     by hour with the spike rule's limit and flags; the tweets behind a spike, to read."""
     tweets = load("airline_tweets") if tweets is None else tweets
     cube = ListeningCube(tweets)  # distinct tweets, VADER once, every count in one pass
-    labels = _airline_labels(cube.tweets)
+    labels = _airline_labels(cube.handles)
     selections: dict[tuple, Selection] = {}
 
     airline = w.Dropdown(options=[("All airlines", ALL_AIRLINES), *[(labels[a], a) for a in cube.airlines]],

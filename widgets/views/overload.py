@@ -1,4 +1,4 @@
-"""Lesson 03's overload simulator: messages a day, how many are relevant, a cap per brand ->
+"""Lesson 03's overload simulator: messages a day, how many are relevant, a cap per ad ->
 attention, recall and trust, as the models fitted to the exposure panel say.
 
 Guess first: the learner sets where they think recall peaks, then reveals the curves. The models
@@ -35,6 +35,8 @@ __all__ = ["overload_simulator"]
 
 #: The cap slider's top: the model pools CAP_LEVELS or more showings, so a higher cap changes nothing.
 CAP_MAX = CAP_LEVELS
+#: How close to its top recall must be to count as "at the top" (the summary gives that range).
+NEAR_TOP = 0.95
 
 
 def _pct(x: float) -> str:
@@ -47,7 +49,7 @@ def describe(model: OverloadModel, sim: Simulation, curves: pd.DataFrame, binned
     if sim.cap >= CAP_MAX:
         limit = f"no cap the model can tell apart ({CAP_MAX} or more showings count alike)"
     else:
-        limit = f"no brand shown more than {sim.cap} time{'s' if sim.cap != 1 else ''} a day"
+        limit = f"no ad shown more than {sim.cap} time{'s' if sim.cap != 1 else ''} a day"
     setting = f"{sim.messages:,.0f} messages a day, {sim.relevance:.0%} of them relevant, {limit}"
     parts = [f"<b>Your guess:</b> recall peaks at {guess:,.0f} messages a day."]
     if sim.shown:
@@ -73,9 +75,12 @@ def describe(model: OverloadModel, sim: Simulation, curves: pd.DataFrame, binned
                          "rising</b>: the formula's peak lies beyond the data, where it cannot be "
                          "checked.")
         else:
+            near = curves.index[(curves["recall"] >= NEAR_TOP * best).to_numpy()]
             parts.append(f"<b>With these settings recall peaks at about {peak:,.0f} messages a day "
                          f"({best:.1f} ads recalled).</b> Your guess of {guess:,.0f} gives "
-                         f"{at_guess:.1f}, {share:.0%} of the peak.")
+                         f"{at_guess:.1f}, {share:.0%} of the peak. Recall stays within "
+                         f"{1 - NEAR_TOP:.0%} of its top from {near.min():,.0f} to "
+                         f"{near.max():,.0f} messages a day.")
         if len(steps) and (steps <= 0).all():
             trend = f"does not peak: it falls {inside.iloc[0] - inside.iloc[-1]:.1f} points"
         elif len(steps) and (steps >= 0).all():
@@ -91,12 +96,15 @@ def describe(model: OverloadModel, sim: Simulation, curves: pd.DataFrame, binned
             parts.append(f"The panel has no day with relevance within {RELEVANCE_WINDOW:.1f} of "
                          f"{sim.relevance:.2f}: the lines here are the fitted formulas alone, with "
                          "no data to check them against.")
+        parts.append(f"<i>The panel is synthetic ({model.people:,} invented people): its shapes "
+                     "were set by the course's data generator, so this shows what the panel was "
+                     "built to do, not how real people respond.</i>")
     notes = "".join(f"<br>\u26a0 {html.escape(n)}" for n in sim.notes)
     return " ".join(parts) + notes
 
 
 def overload_simulator(panel: pd.DataFrame | None = None) -> w.Box:
-    """Sliders for your guess, messages a day, the relevant share and a cap per brand; a Reveal
+    """Sliders for your guess, messages a day, the relevant share and a cap per ad; a Reveal
     button; three panels (attention, recall, trust) and a summary, from models fitted once."""
     panel = load("exposure") if panel is None else panel
     model = fit_overload(panel)
@@ -134,7 +142,7 @@ def overload_simulator(panel: pd.DataFrame | None = None) -> w.Box:
                               readout_format=".2f", description="Relevant share (0-1)",
                               style=style, layout=wide)
     cap = w.IntSlider(value=CAP_MAX, min=0, max=CAP_MAX, step=1, continuous_update=False,
-                      description="Cap per brand (a day)", style=style, layout=wide)
+                      description="Cap per ad (a day)", style=style, layout=wide)
 
     for value in np.arange(relevance.min, relevance.max + relevance.step / 2, relevance.step):
         binned(float(value))  # every setting's dots up front: a slider move never bins the panel
@@ -164,6 +172,7 @@ def overload_simulator(panel: pd.DataFrame | None = None) -> w.Box:
     step1 = w.HTML("<b>1. Guess first.</b> At how many ad messages a day do people remember the "
                    "most ads the next day? Set your guess, then reveal.")
     step2 = w.HTML("<b>2. Play.</b> Change a person's day: how many messages, how many are "
-                   "relevant to them, and how often one brand may repeat itself.")
+                   "relevant to them, and how often any one ad may be shown to them (a frequency "
+                   "cap).")
     return view_box("overload", [step1, w.HBox([guess, reveal]), step2, messages, relevance, cap, figure,
                                  summary])

@@ -36,7 +36,9 @@ from ..models.segments import (
     SegmentProfile,
     ShareDifference,
     best_k,
+    chi_squared,
     cluster_fits,
+    comparisons,
     crosstab,
     disagreement,
     eta_squared_table,
@@ -47,6 +49,7 @@ from ..models.segments import (
     segment_profile,
     share_difference,
     top_need_shares,
+    z_for,
 )
 from .base import view_box
 from .figure import FigureView
@@ -62,6 +65,11 @@ SMALL_BOX = 100
 
 def _pct(x: float) -> str:
     return "n/a" if x is None or math.isnan(x) else f"{100 * x:.0f}%"
+
+
+def _p(p: float) -> str:
+    """A p-value for the summary (HTML): "p = 0.15", "p = 0.004" or "p &lt; 0.001"."""
+    return "p &lt; 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
 
 
 def _check_columns(survey: pd.DataFrame) -> None:
@@ -93,7 +101,8 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
     selection = k_selection(fits)
     chosen_k = best_k(selection) if ks else None
     mixes: dict[tuple[int, str], pd.DataFrame] = {}
-    intervals: dict[tuple[int, str], ShareDifference] = {}
+    intervals: dict[tuple[int, str], tuple[ShareDifference, int, float]] = {}
+    band_sizes = {by: survey[by].astype(str).value_counts() for by in DEMOGRAPHICS}
     segments: dict[tuple[str, ...], tuple[SegmentProfile, Reach | None]] = {}
 
     def mix(k: int, by: str) -> pd.DataFrame:
@@ -101,12 +110,18 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
             mixes[k, by] = crosstab(survey[by], fits[k].labels)
         return mixes[k, by]
 
-    def gap_interval(k: int, by: str) -> ShareDifference:
-        """The largest gap of the (k, by) table, with its 95% interval: computed once per pair."""
+    def gap_interval(k: int, by: str) -> tuple[ShareDifference, int, float]:
+        """The largest gap of the (k, by) table with a 95% interval that allows for its having
+        been picked as the largest (Bonferroni over every cluster and pair of bands), how many
+        differences it was picked from, and the chi-squared p of the whole table (which no pick
+        flatters): computed once per pair."""
         if (k, by) not in intervals:
-            gap = gap_detail(mix(k, by))
-            intervals[k, by] = share_difference(fits[k].labels == gap.column,
-                                                survey[by] == gap.high_row, survey[by] == gap.low_row)
+            table = mix(k, by)
+            gap, picked_from = gap_detail(table), comparisons(table)
+            diff = share_difference(fits[k].labels == gap.column, survey[by] == gap.high_row,
+                                    survey[by] == gap.low_row, z=z_for(picked_from))
+            counts = table.mul(band_sizes[by].reindex(table.index.astype(str)).to_numpy(), axis=0)
+            intervals[k, by] = diff, picked_from, chi_squared(counts.round().to_numpy())[2]
         return intervals[k, by]
 
     def segment(choice: dict[str, str]) -> tuple[SegmentProfile, Reach | None]:
@@ -176,7 +191,8 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
         if n < SMALL_BOX:
             margin = 1.96 * math.sqrt(p * (1 - p) / n)
             rough = (f" With {n} people these shares are rough: {_pct(p)} could be anything from "
-                     f"about {_pct(max(0.0, p - margin))} to {_pct(min(1.0, p + margin))}.")
+                     f"about {_pct(max(0.0, p - margin))} to {_pct(min(1.0, p + margin))} (a 95% "
+                     "interval), and as the largest of six shares it is flattered by the pick.")
         return (f"<b>In this box ({html.escape(label)}: {n:,} people), two people picked at random "
                 f"want different things {_pct(dis)} of the time; across everyone, "
                 f"{_pct(everyone_dis)}.</b> Its most common top need, {top}, is the top need of "
@@ -204,13 +220,23 @@ def segment_explorer(survey: pd.DataFrame | None = None) -> w.Box:
                 f"{100 * fit.gap:.0f} points are more than k-means finds in noise.</b> {criterion} "
                 f"Their {LABELS[by]} explains {100 * fit.eta[by].mean():.1f}%.")
         if gap is not None:
-            diff = gap_interval(k, by)
+            diff, picked_from, p = gap_interval(k, by)
             every = "Every" if bool((table > 0).all().all()) else "Not every"
+            if math.isnan(p):
+                test = ""
+            elif p < 0.05:
+                test = (f" A test of the whole table (chi-squared, which no pick flatters): "
+                        f"{_p(p)}, more than chance alone would readily give.")
+            else:
+                test = (f" A test of the whole table (chi-squared, which no pick flatters): "
+                        f"{_p(p)}, no more than chance alone would readily give.")
             text += (f" {every} cluster is in every {LABELS[by]}. The largest difference between "
                      f"two {LABELS[by]}s: \u201c{html.escape(gap.column)}\u201d is {_pct(gap.high)} "
                      f"of {gap.high_row} ({diff.n_a:,} people) but {_pct(gap.low)} of "
-                     f"{gap.low_row} ({diff.n_b:,}), {100 * diff.difference:.0f} points (95% "
-                     f"interval {100 * diff.low:.0f} to {100 * diff.high:.0f}).")
+                     f"{gap.low_row} ({diff.n_b:,}), {100 * diff.difference:.0f} points. It is the "
+                     f"largest of {picked_from} such differences, and picking the largest flatters "
+                     f"it: allowing for the pick, its 95% interval runs from "
+                     f"{100 * diff.low:.0f} to {100 * diff.high:.0f} points.{test}")
         return text
 
     def update_segment(_change: object = None) -> None:
