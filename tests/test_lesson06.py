@@ -151,6 +151,8 @@ def test_play_first_tweets_and_the_triage_comparison(rows):
     assert ten["time"].str.startswith("15:").all()
     assert ten["needs"].tolist() == [True, True, False, False, False, False, False, False, True, True]
     assert "&amp;" not in "".join(ten["text"])
+    handles = set(ten["text"].str.findall(r"(?<![\w@])@\w+").explode().dropna())
+    assert handles == {"@united", "@user"}  # other people's accounts are masked, the airline's kept
     chosen = dict(zip(ten.index, ["now", "now", "none", "later", "none", "none", "private", "later",
                                   "private", "now"], strict=True))
     c = m.compare_triage(chosen, ten)

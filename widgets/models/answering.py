@@ -25,7 +25,6 @@ ValueError whose message is one plain sentence (Jupyter shows it without a trace
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .listening import distinct_tweets, local_times, wilson_interval
+from .listening import airline_handles, distinct_tweets, local_times, mask_personal, wilson_interval
 
 __all__ = [
     "ARISE_2017", "BOOT_SEED", "DEFAULT_RULE", "EVERYONE", "FIT_YEAR", "LITHIUM_2013", "NOBODY",
@@ -365,12 +364,14 @@ TRIAGE_CHOICES: dict[str, str] = {
 
 
 def play_first_tweets(tweets: pd.DataFrame, ids: Sequence[str] = PLAY_FIRST_TWEET_IDS) -> pd.DataFrame:
-    """The play-first tweets, in order: ``time`` (HH:MM), ``text`` (HTML entities decoded),
+    """The play-first tweets, in order: ``time`` (HH:MM), ``text`` (as the course shows a tweet:
+    HTML entities decoded, other people's @handles, e-mails and phone numbers masked, the airlines'
+    own handles kept; see :func:`~widgets.models.listening.mask_personal`),
     ``people`` (sentiment label), ``reason`` (negative reason or ""), ``complaint``, ``question``,
     ``needs`` (the lesson's rule) and ``why`` (a few words), indexed by tweet id."""
     _require(tweets, ["tweet_id", "tweet_created"], "tweets")
-    data = distinct_tweets(tweets)
-    data = data[data["tweet_id"].astype(str).isin(list(ids))].set_index("tweet_id")
+    everyone = distinct_tweets(tweets)
+    data = everyone[everyone["tweet_id"].astype(str).isin(list(ids))].set_index("tweet_id")
     missing = [i for i in ids if i not in data.index]
     if missing:
         raise AnsweringError(f"the tweets have no tweet_id {missing[0]!r}: pass the course's airline "
@@ -383,7 +384,7 @@ def play_first_tweets(tweets: pd.DataFrame, ids: Sequence[str] = PLAY_FIRST_TWEE
            for c, q in zip(flags["complaint"], flags["question"], strict=True)]
     return pd.DataFrame({
         "time": local_times(data["tweet_created"]).dt.strftime("%H:%M").to_numpy(),
-        "text": data["text"].astype(str).map(html.unescape).to_numpy(),
+        "text": mask_personal(data["text"], airline_handles(everyone).values()).to_numpy(),
         "people": data["airline_sentiment"].astype(str).to_numpy(),
         "reason": data["negativereason"].astype(object).fillna("").astype(str).to_numpy(),
         "complaint": flags["complaint"].to_numpy(), "question": flags["question"].to_numpy(),

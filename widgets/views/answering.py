@@ -37,7 +37,7 @@ from ..models.answering import (
     play_first_tweets,
     queue_by_hour,
 )
-from ..models.listening import distinct_tweets, filter_tweets, hour_label, tweets_in_hour
+from ..models.listening import airline_handles, distinct_tweets, filter_tweets, hour_label, tweets_in_hour
 from .base import view_box
 from .figure import FigureView
 from .listening import _airline_labels
@@ -156,7 +156,7 @@ def queue_sizer(tweets: pd.DataFrame | None = None) -> w.Box:
     what the other rules would count."""
     tweets = load("airline_tweets") if tweets is None else tweets
     cube = QueueCube(tweets)
-    labels = _airline_labels(distinct_tweets(tweets)) if len(cube.airlines) else {}
+    labels = _airline_labels(airline_handles(distinct_tweets(tweets))) if len(cube.airlines) else {}
     selections: dict[tuple, QueueSelection] = {}
     airline = w.Dropdown(options=[("All airlines", ALL_AIRLINES),
                                   *[(labels.get(a, a), a) for a in cube.airlines]],
