@@ -749,6 +749,48 @@ def build_mentions() -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 ISSUES = ["late_delivery", "damaged_order", "app_login", "payment", "refund",
           "product_question", "subscription", "cafe_experience"]
+ISSUE_SHARE = [0.22, 0.1, 0.14, 0.1, 0.1, 0.16, 0.1, 0.08]
+SUPPORT_PLATFORM_SHARE = [0.35, 0.25, 0.32, 0.08]
+# Who gets answered: a coin whose odds rise from ANSWER_RATE_START (January 2024) by
+# ANSWER_RATE_GAIN (to December 2025), the same coin for every issue type, platform and mood.
+# Answering here is NOT selective, unlike a real desk's (lesson 06 says so and shows what a
+# selective desk would do to a naive comparison). Calibrated to a minority answered (Sprout Social
+# Index 11-17%, Socialbakers 38% of questions).
+ANSWER_RATE_START = 0.30
+ANSWER_RATE_GAIN = 0.14
+# Minutes to the first reply: log-normal with this median and spread (of the log), at least 0.5.
+RESPONSE_MEDIAN_MINUTES = 25
+RESPONSE_LOG_SPREAD = 1.6
+# Half the replies are personal, half a template, whatever the issue or the wait.
+PERSONAL_SHARE = 0.5
+# BUILT IN (lesson 06), the reply effect: a reply's benefit is
+# REPLY_BENEFIT * exp(-minutes / REPLY_FADE_MINUTES), plus PERSONAL_BONUS for a personal reply,
+# the same for every issue type and platform. Calibrated to Twitter / Applied Marketing Science
+# (2015): about $20 more within 6 minutes, $2.33 after an hour, about $9 for any reply.
+REPLY_BENEFIT = 0.9
+REPLY_FADE_MINUTES = 20
+PERSONAL_BONUS = 0.08
+# BUILT IN (lesson 06): sentiment moves by SENTIMENT_ANY_REPLY + SENTIMENT_PER_BENEFIT * benefit
+# with a reply, by SENTIMENT_NO_REPLY without one (plus noise of SENTIMENT_NOISE), clipped to -1..1.
+SENTIMENT_BEFORE_MEAN = -0.45
+SENTIMENT_BEFORE_SPREAD = 0.3
+SENTIMENT_ANY_REPLY = 0.06
+SENTIMENT_PER_BENEFIT = 0.4
+SENTIMENT_NO_REPLY = -0.04
+SENTIMENT_NOISE = 0.25
+# BUILT IN (lesson 06): the chance the problem is solved: RESOLVED_WITH_REPLY with a reply (plus
+# RESOLVED_PERSONAL_GAIN when personal), RESOLVED_NO_REPLY without. Not calibrated to any study.
+RESOLVED_WITH_REPLY = 0.55
+RESOLVED_PERSONAL_GAIN = 0.25
+RESOLVED_NO_REPLY = 0.12
+# BUILT IN (lesson 06): the chance of buying again within 90 days: BUY_BASE, plus BUY_ANY_REPLY
+# for any reply, plus BUY_PER_BENEFIT * benefit; a purchase is a gamma-distributed basket with
+# mean BASKET_MEAN_USD (shape BASKET_SHAPE), whatever happened in the thread.
+BUY_BASE = 0.34
+BUY_ANY_REPLY = 0.01
+BUY_PER_BENEFIT = 0.34
+BASKET_SHAPE = 4.0
+BASKET_MEAN_USD = 60
 
 
 def build_support() -> pd.DataFrame:
@@ -757,26 +799,29 @@ def build_support() -> pd.DataFrame:
     start = pd.Timestamp("2024-01-01")
     opened = start + pd.to_timedelta(np.sort(rng.integers(0, 731 * 86400, n)), unit="s")
     frac = np.linspace(0, 1, n)
-    issue = _pick(rng, ISSUES, n, p=[0.22, 0.1, 0.14, 0.1, 0.1, 0.16, 0.1, 0.08])
-    platform = _pick(rng, PLATFORMS, n, p=[0.35, 0.25, 0.32, 0.08])
-    # a minority answered (Sprout Social Index 11-17%, Socialbakers 38%); slowly improving
-    answered = rng.random(n) < 0.30 + 0.14 * frac
-    minutes = np.round(rng.lognormal(np.log(25), 1.6, n), 1)
+    issue = _pick(rng, ISSUES, n, p=ISSUE_SHARE)
+    platform = _pick(rng, PLATFORMS, n, p=SUPPORT_PLATFORM_SHARE)
+    # a minority answered, slowly improving; not selective (see ANSWER_RATE_START)
+    answered = rng.random(n) < ANSWER_RATE_START + ANSWER_RATE_GAIN * frac
+    minutes = np.round(rng.lognormal(np.log(RESPONSE_MEDIAN_MINUTES), RESPONSE_LOG_SPREAD, n), 1)
     minutes = np.maximum(minutes, 0.5)
-    personal = answered & (rng.random(n) < 0.5)
+    personal = answered & (rng.random(n) < PERSONAL_SHARE)
     style = np.where(~answered, "none", np.where(personal, "personal", "template"))
     t = np.where(answered, minutes, np.inf)
     # benefit of a reply fades with waiting time (Twitter/AMS 2015: $20 within 6 min, $2.33
     # after an hour, about $9 for any reply); a personal reply adds a little
-    g = np.where(answered, 0.9 * np.exp(-t / 20) + 0.08 * personal, 0.0)
-    before = np.round(np.clip(rng.normal(-0.45, 0.3, n), -1, 1), 2)
-    after = before + np.where(answered, 0.06 + 0.4 * g, -0.04) + rng.normal(0, 0.25, n)
+    g = np.where(answered, REPLY_BENEFIT * np.exp(-t / REPLY_FADE_MINUTES)
+                 + PERSONAL_BONUS * personal, 0.0)
+    before = np.round(np.clip(rng.normal(SENTIMENT_BEFORE_MEAN, SENTIMENT_BEFORE_SPREAD, n), -1, 1), 2)
+    after = before + np.where(answered, SENTIMENT_ANY_REPLY + SENTIMENT_PER_BENEFIT * g,
+                              SENTIMENT_NO_REPLY) + rng.normal(0, SENTIMENT_NOISE, n)
     after = np.round(np.clip(after, -1, 1), 2)
-    p_res = np.where(answered, 0.55 + 0.25 * personal, 0.12)
+    p_res = np.where(answered, RESOLVED_WITH_REPLY + RESOLVED_PERSONAL_GAIN * personal,
+                     RESOLVED_NO_REPLY)
     resolved = rng.random(n) < p_res
-    p_buy = np.clip(0.34 + 0.01 * answered + 0.34 * g, 0, 0.95)
+    p_buy = np.clip(BUY_BASE + BUY_ANY_REPLY * answered + BUY_PER_BENEFIT * g, 0, 0.95)
     bought = rng.random(n) < p_buy
-    basket = rng.gamma(4.0, 60 / 4.0, n)
+    basket = rng.gamma(BASKET_SHAPE, BASKET_MEAN_USD / BASKET_SHAPE, n)
     spend = np.round(np.where(bought, basket, 0.0), 2)
     return pd.DataFrame({
         "thread_id": [f"T{i + 1:05d}" for i in range(n)],
