@@ -55,6 +55,7 @@ from .listening import (
     Vocabulary,
     difference_interval,
     listening_frame,
+    mask_personal,
     wilson_interval,
 )
 
@@ -319,12 +320,12 @@ def booking_funnel(posts: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
 
 def far_travelled(posts: pd.DataFrame, times: float = 4.0) -> pd.DataFrame:
     """Posts whose reach is at least ``times`` the median reach of their platform's posts, largest
-    ratio first: ``post_id``, ``platform``, ``style``, ``text``, ``reach``, ``platform_median``,
-    ``ratio``, ``bookings``."""
+    ratio first: ``post_id``, ``platform``, ``style``, ``text`` (as the course shows it: other
+    people's @handles masked), ``reach``, ``platform_median``, ``ratio``, ``bookings``."""
     _require(posts, ["post_id", "platform", "style", "text", "reach", "bookings"], "posts")
     median = posts.groupby(posts["platform"].astype(str))["reach"].transform("median")
     ratio = posts["reach"] / median
-    out = posts.assign(platform_median=median, ratio=ratio)[
+    out = posts.assign(platform_median=median, ratio=ratio, text=mask_personal(posts["text"]).to_numpy())[
         ["post_id", "platform", "style", "text", "reach", "platform_median", "ratio", "bookings"]]
     return out[out["ratio"] >= times].sort_values("ratio", ascending=False, kind="stable")
 
