@@ -360,4 +360,5 @@ def fill_queue(fig: go.Figure, s: QueueSelection, label: str | None = None) -> N
         fig.data[0].name = f"needed an answer ({s.rule})" if s.rule in RULES else "needed an answer"
     else:
         fig.data[0].name = f"{_counted(s)} ({s.rule})"
+        fig.data[2].name = f"median {s.words.unit} ({_counted(s)})"
     fig.layout.title.text = queue_title(s, label)
