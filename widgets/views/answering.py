@@ -26,6 +26,7 @@ from ..models.answering import (
     NOBODY,
     PLAY_FIRST_AIRLINE,
     PLAY_FIRST_HOUR,
+    QUEUE_DEFAULT_RULE,
     RULES,
     SPEED_BANDS,
     TONES,
@@ -261,12 +262,15 @@ def _queue_sentence(s: QueueSelection) -> str:
                 f"95% interval {_pct(low)} to {_pct(high)})")
     waits = (f": half of them within {_minutes(s.wait_median)}, one in ten after more than "
              f"{_minutes(s.wait_p90)}." if s.answered else ": there is no time to an answer to describe.")
-    return (f"<b>{who}, {days}: {s.need:,} of {s.tweets:,} "
-            f"{words.items} {phrase} ({_pct(s.need / s.tweets)}).</b> The busiest {unit}, "
-            f"{period_label(load_.peak_hour, unit)}, brought {load_.peak}, against {load_.median:.0f} in the "
-            f"median {unit} and {load_.p90:.0f} in the 90th-percentile {unit}: a desk that clears each "
-            f"{unit}'s {words.items} within the {unit} needs capacity for the peak, not the median. "
-            f"{answered}{waits} The other counts: {others}.")
+    busiest = (f"The busiest {unit}, {period_label(load_.peak_hour, unit)}, brought {load_.peak}, "
+               f"against {load_.median:.0f} in the median {unit} and {load_.p90:.0f} in the "
+               f"90th-percentile {unit}: a desk that clears each {unit}'s {words.items} within the "
+               f"{unit} needs capacity for the peak, not the median." if s.rule == QUEUE_DEFAULT_RULE
+               else f"The {unit} with the most of them, {period_label(load_.peak_hour, unit)}, had "
+               f"{load_.peak}, against {load_.median:.0f} in the median {unit} and {load_.p90:.0f} in "
+               f"the 90th-percentile {unit}.")
+    return (f"<b>{who}, {days}: {s.need:,} of {s.tweets:,} {words.items} {phrase} "
+            f"({_pct(s.need / s.tweets)}).</b> {busiest} {answered}{waits} The other counts: {others}.")
 
 
 # ----------------------------------------------------------------------------- the reply desk
