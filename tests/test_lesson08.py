@@ -332,11 +332,17 @@ def test_health_listening_and_queue_speak_of_questions():
 def test_figures_state_computed_findings(posts, questions):
     queue = m.health_reply_queue(questions).frame
     fig = figs.answered_figure(ans.answered_share(queue, "topic"), queue["answered"].mean())
-    assert fig.layout.title.text.startswith("Questions answered: least for myths (38% of 99 questions)")
+    assert fig.layout.title.text == ("Questions answered: beyond chance, below all questions' 62%: myths "
+                                     "(38% of 99 questions)<br>and above it: where_when (71% of 153)")
     funnel = m.booking_funnel(posts, by="style")
     fig = figs.booking_figure(funnel, m.booking_funnel(posts).loc["all posts", "bookings_per_click"])
-    assert "least for user_content (10.4% of 527 clicks)" in fig.layout.title.text
-    assert "all posts: 12.2%" in fig.layout.title.text
+    assert fig.layout.title.text.startswith("Booking clicks that became bookings: every style within "
+                                            "chance of all posts' 12.2%;<br>from user_content (10.4% of 527")
+    inside = funnel.assign(low=0.0, high=1.0).rename(columns={"bookings_per_click": "share"})
+    outside = inside.assign(high=lambda t: t["share"])  # every interval ends at its share: none reaches
+    assert "every style" in figs.share_title(inside, "booking_clicks", 0.12, "B", "clicks", "all", "style")
+    assert "beyond chance, below all' 90%" in figs.share_title(outside, "booking_clicks", 0.9, "B", "clicks",
+                                                               "all", "style")
     assert fig.layout.xaxis.title.text.endswith("(%, 95% interval)")
 
 
