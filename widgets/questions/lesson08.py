@@ -3,8 +3,9 @@
 Each numeric question asks for a method of lessons 04-06 on a slice of the health data the lesson
 did not compute: lesson 06's time to an answer on one platform, lesson 05's difference of two
 shares with its interval on two platforms, lesson 04's per-post comparison with a bootstrap
-interval for one post type. Two interpretation questions ask what the booking funnel and the
-platform gap support. Expected answers are computed from the shipped data when a check runs.
+interval for one post type. Two interpretation questions ask what the booking funnel (by platform,
+where the lesson read it by style) and the platform gap support. Expected answers are computed
+from the shipped data when a check runs.
 """
 
 from __future__ import annotations
@@ -310,50 +311,56 @@ q3 = IntervalQuestion(
 
 # ----------------------------------------------------------------------------- q4: the booking funnel
 
+#: q4: the booking funnel by this column (lesson 08 read it by post style).
+Q4_BY = "platform"
+
 
 def _q4_reading() -> str:
-    """"b" when every style's bookings per click has a 95% interval that holds the rate of all
-    posts (clicks book at one rate, whatever the style); "a" when the style with the most reach
-    per post converts clicks clearly better; else "c" does not follow either."""
-    funnel = booking_funnel(_posts(), by="style")
+    """"b" when every platform's bookings per click has a 95% interval that holds the rate of all
+    posts (clicks book at one rate, whatever the platform); "a" when TikTok's (the platform that
+    reaches the most people per post) lies above it; "c" when Facebook's does."""
+    funnel = booking_funnel(_posts(), by=Q4_BY)
     overall = booking_funnel(_posts()).loc["all posts", "bookings_per_click"]
     if ((funnel["low"] <= overall) & (funnel["high"] >= overall)).all():
         return "b"
-    return "a"
+    if funnel.at["tiktok", "low"] > overall:
+        return "a"
+    return "c" if funnel.at["facebook", "low"] > overall else "none of these"
 
 
 q4 = ChoiceQuestion(
     LESSON, "q4", "funnel_reading",
     expected=_q4_reading,
-    title="Bookings per booking click, by post style: what does the funnel support?",
+    title="Bookings per booking click, by platform: what does the funnel support?",
     choices={
-        "a": "Behind-the-scenes posts persuade better: their clicks turn into bookings more often, so "
-             "the department should post more of them to raise bookings per click.",
-        "b": "Every style's clicks book at about the same rate: each interval holds the rate of all "
-             "posts. Styles differ in how many people they reach and send to the booking page, not in "
-             "how often a click books; and in this synthetic file that one rate was built in, so it "
-             "cannot show whether far-travelling posts convert worse.",
-        "c": "Broadcast posts convert best, because they ask people to book.",
+        "a": "TikTok's posts reach the most people per post, and its clicks book more often: move the "
+             "campaign's effort to TikTok.",
+        "b": "Every platform's clicks book at about the same rate: each interval holds the rate of all "
+             "posts. Platforms differ in how many people they reach and send to the booking page, not "
+             "in how often a click books; and in this synthetic file that one rate was built in, so it "
+             "cannot show whether the people a far-reaching platform brings book less often.",
+        "c": "Facebook converts best, because its audience is older.",
         "d": "The funnel proves that the posts caused the vaccinations: bookings follow clicks.",
     },
     hints=[
-        "`booking_funnel(posts, by='style')` gives each style's booking clicks, bookings, "
+        f"`booking_funnel(posts, by='{Q4_BY}')` gives each platform's reach, booking clicks, bookings, "
         "`bookings_per_click` and its 95% interval (`low`, `high`); `booking_funnel(posts)` the rate "
         "of all posts.",
-        "Does any style's interval leave out the rate of all posts? How far apart are the rates?",
+        "Does any platform's interval leave out the rate of all posts? Compare reach per post with "
+        "bookings per click: are they the same thing?",
         "Then read datasets/README.md (health_posts.csv): how were bookings generated from clicks?",
     ],
     mistakes=[
-        Mistake("Look at the intervals: behind-the-scenes posts' bookings per click is within the "
-                "interval of every other style and holds the rate of all posts. They reach more "
-                "people per post; that is not converting better.",
-                test=lambda a: a == "a" and _q4_reading() != "a"),
-        Mistake("Every style's interval holds the rate of all posts here: no style converts clicks "
-                "clearly better than another.", test=lambda a: a == "c"),
+        Mistake("Look at the intervals: TikTok's bookings per click is within every other platform's "
+                "interval and holds the rate of all posts. Reaching more people per post is not "
+                "converting clicks better.", test=lambda a: a == "a" and _q4_reading() != "a"),
+        Mistake("Every platform's interval holds the rate of all posts here: no platform converts "
+                "clicks clearly better; and nothing in the data says who Facebook's audience is.",
+                test=lambda a: a == "c" and _q4_reading() != "c"),
         Mistake("A booking is not a vaccination, and a funnel of counts shows no cause: people who "
                 "booked might have booked anyway. And this file's bookings were generated at one rate "
                 "per click.", test=lambda a: a == "d"),
-        Mistake("One style's interval leaves out the rate of all posts here: look again.",
+        Mistake("One platform's interval leaves out the rate of all posts here: look again.",
                 test=lambda a: a == "b" and _q4_reading() != "b"),
     ],
 )
