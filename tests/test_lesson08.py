@@ -207,6 +207,13 @@ def test_adapters_name_a_missing_column(questions):
         lis.listening_frame(questions, time="asked_at", group="topic", text="text")  # words: tweets
     with pytest.raises(m.HealthDataError, match="'topic' or 'platform'"):
         m.question_words("author")
+    with pytest.raises(m.HealthDataError, match="no column 'style'") as raised:
+        m.health_post_set(load("health_posts").drop(columns="style"))
+    assert raised.value._render_traceback_() == [f"HealthDataError: {raised.value}"]
+    with pytest.raises(ans.AnsweringError, match="not what happened after the answer"):
+        ans.ReplyDesk(m.health_reply_queue(questions))
+    with pytest.raises(ans.AnsweringError, match="no column 'first_response_minutes'"):
+        ans.ReplyDesk(questions)
 
 
 def test_reply_queue_serves_lesson_06s_summaries_and_the_queue_cube(questions):

@@ -956,6 +956,10 @@ class ReplyDesk:
     OUTCOME_KEYS = ("later_spend_usd", "sentiment_change", "resolved")
 
     def __init__(self, threads: pd.DataFrame, n_boot: int = 1000, seed: int = BOOT_SEED) -> None:
+        if isinstance(threads, ReplyQueue):
+            raise AnsweringError("a reply queue records who was answered and how fast, not what "
+                                 "happened after the answer: the reply desk needs outcomes (later "
+                                 "spend, sentiment before and after, resolved). Use the queue sizer.")
         _require(threads, ["first_response_minutes", "reply_style", "issue_type", "platform",
                            "sentiment_before", "sentiment_after", "resolved", "later_spend_usd"],
                  "threads")

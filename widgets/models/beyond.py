@@ -43,6 +43,7 @@ from .dialogue import (
     N_BOOT,
     SEED,
     Metric,
+    MissingColumn,
     PostSet,
     Ranking,
     left_out,
@@ -118,9 +119,12 @@ def question_words(group: str = "topic") -> Vocabulary:
 def health_post_set(posts: pd.DataFrame) -> PostSet:
     """The department's posts (``load("health_posts")``) for lesson 04's widget: grouped by post
     style, post type (format) or platform, filtered to one platform or all four."""
-    return post_set(posts, {"post style": "style", "post type": "format", "platform": "platform"},
-                    label=f"Synthetic: {ORGANISATION}'s posts, 15 September to 14 December 2025",
-                    evidence="Synthetic", filter_by="platform")
+    try:
+        return post_set(posts, {"post style": "style", "post type": "format", "platform": "platform"},
+                        label=f"Synthetic: {ORGANISATION}'s posts, 15 September to 14 December 2025",
+                        evidence="Synthetic", filter_by="platform")
+    except MissingColumn as problem:  # said in one sentence, without a traceback
+        raise HealthDataError(str(problem)) from None
 
 
 def health_listening_frame(questions: pd.DataFrame, group: str = "topic") -> ListeningFrame:
