@@ -307,8 +307,11 @@ def test_question_styles_reveals_only_after_a_prediction(tmp_path, monkeypatch):
     text = _text(box)
     assert "broadcast (114, 81 posts) leads" in text and "comes 1st of 5" in text
     assert "dashed line" not in text
+    assert progress.load_prediction("08", "question_styles", path)["changes"] == 0
     _find(box, "Your prediction: most questions").value = "question"
     assert "your first prediction, kept in your progress file: broadcast" in _text(box)
+    stored = progress.load_prediction("08", "question_styles", path)
+    assert stored == {"first": "broadcast", "latest": "question", "changes": 1}
 
 
 def test_health_listening_and_queue_speak_of_questions():

@@ -155,15 +155,19 @@ def question_styles(posts: pd.DataFrame | None = None, questions: pd.DataFrame |
                              "posts it had.)")
             return
         choice = str(guess.value)
-        if first["value"] is None:
-            first["value"] = choice
-        progress.record_prediction(LESSON, "question_styles", choice)
         r = ranked(key)
         with figure.batch_update():
             fill_ranking(figure.figure, r, _GROUPING, choice)
         summary.value = _reveal(r, choice, ranked("per_post"), ranked("total"), first["value"])
 
-    guess.observe(update, names="value")
+    def predicted(_change: object = None) -> None:
+        if guess.value is not None:  # kept once per prediction, not on every change of the count
+            if first["value"] is None:
+                first["value"] = str(guess.value)
+            progress.record_prediction(LESSON, "question_styles", str(guess.value))
+        update()
+
+    guess.observe(predicted, names="value")
     measure.observe(update, names="value")
     update()
     return view_box("question-styles", [intro, guess, measure, figure, summary])
