@@ -60,7 +60,7 @@ OUTPUT = Path(__file__).resolve().parent / "airline_tweets.csv"
 AIRLINE_ACCOUNTS = ("@united", "@USAirways", "@AmericanAir", "@SouthwestAir", "@JetBlue",
                     "@VirginAmerica", "@Delta", "@DeltaAssist", "@JetBlueCheeps")
 
-#: Codes the rules below do not catch, found by reading every tweet that mentions a booking,
+#: Codes the rules below do not catch, found by reading the tweets that mention a booking,
 #: confirmation, reservation, case or claim: all-letter booking references with no word before
 #: them that says so, a car-hire reference, and one reference that is not six characters long.
 LISTED_CODES = ("8FKQW", "KEVOLT", "SOZLDJ", "QQBMUG", "Fsqthg", "KMM24999563V99860L0KM", "587701925COUNT")
