@@ -936,6 +936,10 @@ def render_markdown(res: dict[str, Any]) -> str:
               "| notebook | widget | control | changes | p50 (ms) | p95 (ms) | max (ms) | p95 |",
               "|---|---|---|---:|---:|---:|---:|---|"]
         for r in br.get("control_to_figure", []):
+            if r.get("note"):
+                L.append(f"| {r['notebook']} | {r['widget']} | {r.get('control', '–')} | – | – | – | – | "
+                         f"n/a: {r['note']} |")
+                continue
             L.append(f"| {r['notebook']} | {r['widget']} | {r.get('control', '–')} | {r['n']} | "
                      f"{_f(r.get('p50_ms'), '.0f')} | {_f(r.get('p95_ms'), '.0f')} | "
                      f"{_f(r.get('max_ms'), '.0f')} | {verdict(r.get('met'))} |")

@@ -26,7 +26,7 @@ from widgets.data import DatasetError  # noqa: E402
 
 DATASETS = ROOT / "datasets"
 GENERATOR = DATASETS / "generate.py"
-#: Real datasets shipped as published (not made by the generator; their own tests check them).
+#: Real, published datasets (not made by the generator; their own tests check them).
 REAL_FILES = {f"{n}.csv" for n in data.published()}
 
 
@@ -460,15 +460,79 @@ def test_mentions_have_variety_and_one_crisis_that_starts_small():
 # Lesson 05, the real airline tweets (published counts: datasets/README.md, FACTS)
 # ---------------------------------------------------------------------------------------------
 TWEETS = DATASETS / "airline_tweets.csv"
-TWEETS_SHA256 = "e98520fcada59a3beb13c4d8975c5e8a9459283cb2d91714a516dd8437fd7789"
+#: The course's redacted copy (datasets/redact_airline_tweets.py run on the published Tweets.csv).
+TWEETS_SHA256 = "a0f2244a024385a59d38b8af2cc08b5179c164c5afa2463acf1d99c1be20c6d4"
+PUBLISHED_SHA256 = "ea94b23f41892b290dec3330bb8cf9cb6b8bc669eaae5f3a84c40f7b0de8f15e"
+UNREDACTED_SHA256 = "e98520fcada59a3beb13c4d8975c5e8a9459283cb2d91714a516dd8437fd7789"
 
 
-def test_airline_tweets_is_the_verified_copy_byte_for_byte():
+def _redactor():
+    spec = importlib.util.spec_from_file_location("course_redact_airline_tweets",
+                                                  DATASETS / "redact_airline_tweets.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _tweet_texts() -> list[str]:
+    import csv
+    import io
+
+    return [r["text"] for r in csv.DictReader(io.StringIO(TWEETS.read_text(encoding="utf-8")))]
+
+
+def test_airline_tweets_is_the_redacted_copy_byte_for_byte():
     import hashlib
 
     assert hashlib.sha256(TWEETS.read_bytes()).hexdigest() == TWEETS_SHA256
     assert not TWEETS.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" not in TWEETS.read_bytes()
     assert "airline_tweets.csv" not in _generator().render_all()  # the generator never writes it
+    redact = _redactor()  # it takes the published file, or the course's earlier unredacted copy
+    assert (redact.PUBLISHED_SHA256, redact.UNREDACTED_SHA256) == (PUBLISHED_SHA256, UNREDACTED_SHA256)
+    assert redact.OUTPUT == TWEETS and list(redact.KEPT_COLUMNS) == list(data.load("airline_tweets").columns)
+    with pytest.raises(SystemExit, match="not the published Tweets.csv"):
+        redact.redact_file(TWEETS.read_bytes())  # it refuses any other input
+
+
+def test_the_redaction_rules_on_made_up_tweets():
+    r = _redactor().redact_text
+    counts = __import__("collections").Counter()
+    assert r("@VirginAmerica What @someone said. cc @DELTA @DeltaAssist", counts) == (
+        "@VirginAmerica What @user said. cc @DELTA @DeltaAssist")
+    assert r("mail me: a.b@example.com or call (555)555-0100 &amp; @JetBlue, flight 2646", counts) == (
+        "mail me: [e-mail] or call [phone] &amp; @JetBlue, flight 2646")
+    assert r("Conf# AB1C2D and record locator QWERTY; my name is Ann Other. Case #1234567", counts) == (
+        "Conf# [code] and record locator [code]; my name is [name]. Case #[code]")
+    assert r("ticket 0161234567890, bag tag 0016 123456, K7X2PQ please", counts) == (
+        "ticket [code], bag tag [code], [code] please")
+    kept = ("flight UA1130 (N26902) at 1030pm, 150000 miles, 99.9999999% sure, "
+            "http://t.co/Ab1Cd2EfG3 PLEASE HELP, SW900001-x")
+    assert r(kept, counts) == kept  # flight numbers, registrations, times, miles, links, shouting
+    assert counts == {"handle": 1, "email": 1, "phone": 1, "code": 6, "name": 1}
+
+
+def test_airline_tweets_texts_hold_no_personal_details():
+    """The shipped texts: no e-mail address, phone number, long number or other person's @handle;
+    the redaction is complete (running it again changes nothing); its counts are the card's."""
+    import re
+
+    from widgets.models import listening
+
+    redact = _redactor()
+    texts = _tweet_texts()
+    assert len(texts) == 14_640 and texts[0] == "@VirginAmerica What @user said."
+    assert [t for t in texts if redact.redact_text(t) != t] == []
+    shown = [redact._URL.sub(" ", t) for t in texts]  # links (t.co) hold letters and digits
+    for pattern in (listening._EMAIL, listening._PHONE, re.compile(r"(?<![\w.])\d{7,}(?!\.\d)")):
+        assert [t for t in shown if pattern.search(t)] == [], pattern.pattern
+    kept = {h.lower() for h in redact.AIRLINE_ACCOUNTS} | {"@user"}
+    assert {h.lower() for t in texts for h in listening._MENTION.findall(t)} <= kept
+    rows = {mask: sum(mask in t for t in texts) for mask in ("@user", "[e-mail]", "[phone]", "[code]",
+                                                             "[name]")}
+    assert rows == {"@user": 1_140, "[e-mail]": 16, "[phone]": 30, "[code]": 99, "[name]": 6}
+    card = (DATASETS / "README.md").read_text(encoding="utf-8").split("## airline_tweets.csv", 1)[1]
+    for n in ("1,140", "1,332", "16", "30", "99", "115", "6", "1,273"):
+        assert n in card.split("\n## ", 1)[0], n
 
 
 def test_airline_tweets_match_the_published_counts():
@@ -579,7 +643,9 @@ def test_airline_tweets_card_says_source_licence_what_was_removed_and_who_tweets
     card = readme.split("## airline_tweets.csv", 1)[1].split("\n## ", 1)[0]
     for phrase in ("CC BY-NC-SA 4.0", "Crowdflower", "Kaggle", "14,640", "14,485", "155",
                    "name", "tweet_coord", "tweet_location", "user_timezone", "gold",
-                   "not a sample of passengers", "this file, not the course's code", TWEETS_SHA256):
+                   "not a sample of passengers", "this file, not the course's code", TWEETS_SHA256,
+                   PUBLISHED_SHA256, UNREDACTED_SHA256, "redact_airline_tweets.py", "@user",
+                   "[e-mail]", "[phone]", "[code]", "[name]"):
         assert phrase.lower() in card.lower(), phrase
 
 

@@ -532,7 +532,7 @@ def _feedback(q, value) -> str:
 
 
 def test_every_question_says_not_attempted_for_the_placeholder():
-    for q in (Q.q1, Q.q2, Q.q3, Q.q4, Q.q5):
+    for q in (Q.q1, Q.q2, Q.q3, Q.q4, Q.q5, Q.q6):
         assert q.evaluate(____).status == NOT_ATTEMPTED, q.qid
     assert Q.q2.evaluate([____, 1, 2]).status == NOT_ATTEMPTED
 
@@ -643,6 +643,45 @@ def test_q5_reading_of_the_selective_desk(threads):
     assert "biases only outcomes it is linked to" in _feedback(Q.q5, "d")
 
 
+def _american_per_hour(frame: pd.DataFrame, rule: str = "negative or question", start="2015-02-22",
+                       what: str = "need") -> pd.Series:
+    """Tweets to American per hour (Pacific wall time, empty hours as 0) from ``start``: those that
+    needed an answer under ``rule`` (computed here from the labels and the text), or all."""
+    part = frame[frame["airline"] == "American"]
+    hours = part["tweet_created"].dt.tz_localize(None).dt.floor("h")
+    if start is not None:
+        part, hours = part[hours >= pd.Timestamp(start)], hours[hours >= pd.Timestamp(start)]
+    negative = part["airline_sentiment"].astype(str) == "negative"
+    question = part["text"].str.contains(r"\?|\b(?:help|please|pls|plz|assist|dm)\b", case=False)
+    complaint = negative & part["negativereason"].isin(SERVICE)
+    need = {"negative or question": negative | question, "complaints or questions": complaint | question}
+    keep = need[rule] if what == "need" else pd.Series(True, index=part.index)
+    span = pd.date_range(hours.min(), hours.max(), freq="h")
+    return hours[keep.to_numpy()].value_counts().reindex(span, fill_value=0)
+
+
+def test_q6_the_peak_over_the_median_hour_on_real_tweets(rows, tweets):
+    per_hour = _american_per_hour(tweets)
+    right = per_hour.max() / per_hour.median()
+    assert (per_hour.max(), per_hour.median()) == (102, 36)  # Sun 22 Feb, 17:00; 49 hours
+    assert Q.q6.evaluate(right).status == CORRECT and Q.q6.evaluate(round(right, 2)).status == CORRECT
+    assert "before 2015-02-22" in _feedback(Q.q6, float("inf"))  # the empty hours before: median 0
+    assert "busiest hour's count" in _feedback(Q.q6, per_hour.max())
+    assert "median hour's count" in _feedback(Q.q6, per_hour.median())
+    assert "median / busiest" in _feedback(Q.q6, 1 / right)
+    assert "percentage" in _feedback(Q.q6, 100 * right)
+    assert "90th-percentile" in _feedback(Q.q6, per_hour.max() / np.percentile(per_hour, 90))
+    assert "mean hour" in _feedback(Q.q6, per_hour.max() / per_hour.mean())
+    lessons_rule = _american_per_hour(tweets, "complaints or questions")
+    counted_rows = _american_per_hour(rows)
+    every_tweet = _american_per_hour(tweets, what="all")
+    for variant in (lessons_rule, counted_rows, every_tweet):
+        assert "Check three things" in _feedback(Q.q6, variant.max() / variant.median())
+    assert "two decimals" in _feedback(Q.q6, round(right, 1))
+    assert "as a number" in _feedback(Q.q6, "Sun 22 17:00")
+    assert "not the answer" in _feedback(Q.q6, right + 0.5)
+
+
 def test_the_exercise_states_every_reading_and_points_add_up():
     cells = read(ROOT / "solutions" / "06-answering.ipynb")["cells"]
     text = "\n".join(source(c) for c in cells)
@@ -651,7 +690,7 @@ def test_the_exercise_states_every_reading_and_points_add_up():
             assert f"**{key}**: {reading}" in text
     points = [c["metadata"]["nbgrader"].get("points", 0) for c in cells
               if c["metadata"].get("nbgrader", {}).get("grade")]
-    assert points == [1, 1, 1, 1, 1]
+    assert points == [1, 1, 1, 1, 1, 1]
     assert Q.r1.prompt in text
 
 

@@ -93,6 +93,8 @@ def test_replies_between_excludes_the_end_and_filters_contexts(interactions, hal
     (lambda f: M.replies_between([1, 2]), "not list"),
     (lambda f: M.ideas_between(load("ideas"), category="coffee"), "is not one of"),
     (lambda f: M.community_state(M.encode(f), take_out="everyone"), "is not one of"),
+    (lambda f: M.community_state(M.encode(f), take_out="top", top=0), "at least 1"),
+    (lambda f: M.matched_top(M.without_accounts(f, [BRAND])), "the brand wrote no reply"),
     (lambda f: M.top_share(f, 1.5), "between 0 and 1"),
     (lambda f: M.top_share(f, by="liked"), "'written' or 'received'"),
 ])
@@ -204,6 +206,45 @@ def test_take_outs_remove_every_reply_of_those_taken_out(interactions):
     assert len(no_brand.table) == len(graph) + 5 - 1  # everyone else stays, isolated or not
     assert no_brand.largest_group < cut.largest_group  # the lesson's finding: the brand is the hub
     assert M.without_accounts(interactions, [BRAND])["source_author"].ne(BRAND).all()
+
+
+def test_a_take_out_of_any_size_and_the_baseline_of_the_brands_volume(interactions):
+    """The lesson's baseline: as many of the busiest members as wrote as much as the brand."""
+    counts = member_written(interactions)
+    brand = (interactions["source_author"] == BRAND).sum()
+    m = int((counts.cumsum() < brand).sum()) + 1  # independently: the first prefix that reaches it
+    assert M.matched_top(interactions) == m and counts.iloc[:m].sum() >= brand > counts.iloc[:m - 1].sum()
+    enc = M.encode(interactions)
+    cut = M.community_state(enc, take_out="top", top=m, k=0, samples=0)
+    assert cut.taken_out == list(counts.index[:m])
+    graph = nx_graph(interactions)
+    graph.remove_nodes_from(cut.taken_out)
+    largest = max(nx.weakly_connected_components(graph), key=len)
+    assert cut.largest_group == pytest.approx(len(largest) / len(graph))
+    no_brand = M.community_state(enc, take_out="brand", k=0, samples=0)
+    # what the lesson says: the brand holds the network together beyond its volume
+    assert no_brand.largest_group + 0.2 < cut.largest_group < M.community_state(
+        enc, take_out="top", k=0, samples=0).largest_group
+
+
+def test_reachable_pairs_equals_networkx_descendants(interactions, half):
+    for frame in (tiny(), half, interactions):
+        graph = nx_graph(frame)
+        n = len(graph)
+        total = sum(len(nx.descendants(graph, a)) for a in graph)
+        assert M.reachable_pairs(frame) == pytest.approx(total / (n * (n - 1)))
+        down, up = len(nx.descendants(graph, BRAND)), len(nx.ancestors(graph, BRAND))
+        assert M.reachable_pairs(frame, exclude=BRAND) == pytest.approx(
+            (total - down - up) / ((n - 1) * (n - 2)))
+    # tiny: a<->brand<->b, a<->b, c->a, d->brand; without the brand as an end: a-b, b-a, c-a, c-b,
+    # d-a, d-b (through the brand) of 4 x 3 = 12 ordered pairs
+    assert M.reachable_pairs(tiny(), exclude=BRAND) == pytest.approx(6 / 12)
+
+
+def test_reachable_pairs_asks_for_a_window_when_the_network_is_too_big(monkeypatch, half):
+    monkeypatch.setattr(M, "REACHABLE_MAX_GROUPS", 10)
+    with pytest.raises(M.CommunityError, match="shorter time window"):
+        M.reachable_pairs(half)
 
 
 def test_tiny_network_by_hand():
@@ -380,6 +421,32 @@ def test_network_figure_is_filled_in_place_with_computed_words(half):
     assert not fig.layout.xaxis.visible and "Not drawn" in fig.layout.annotations[0].text
     middle = F.NODE_MIN + (F.NODE_MAX - F.NODE_MIN) / 2  # a quarter of the top value: half the size
     assert F.node_sizes(np.array([0.0, 1.0, 4.0])) == [F.NODE_MIN, pytest.approx(middle), F.NODE_MAX]
+
+
+def test_the_note_counts_the_spokes_the_drawing_cannot_show(interactions):
+    """The drawing shows the top members; the note counts the accounts that talk only with the
+    brand, and, without the brand, those left with no one (computed independently)."""
+    graph = nx_graph(interactions).to_undirected()
+    spokes = {a for a in graph.neighbors(BRAND) if graph.degree(a) == 1}
+    enc = M.encode(interactions)
+    state = M.community_state(enc, k=0, samples=0)
+    pos = M.layout_positions(state.edges, M.drawn_accounts(state))
+    picture = M.drawing(state, pos, "written")
+    drawn = set(picture.nodes["account"])
+    assert picture.brand_only == len(spokes - drawn) > 500
+    note = F.network_note(state, picture, "written")
+    assert f"{picture.brand_only:,} exchanged replies with the brand and no one else" in note
+    cut = M.community_state(enc, take_out="brand", k=0, samples=0)
+    alone = M.drawing(cut, pos, "written")
+    graph.remove_node(BRAND)
+    isolated = {a for a in graph if graph.degree(a) == 0} - set(alone.nodes["account"])
+    assert alone.brand_only == 0 and alone.alone == len(isolated)
+    assert f"{alone.alone:,} have no one left to talk to" in F.network_note(cut, alone, "written")
+
+
+def test_labels_near_the_top_and_bottom_lean_apart():
+    assert F._label_side(-0.1, -1.0) == "bottom left" and F._label_side(0.1, -1.0) == "bottom right"
+    assert F._label_side(0.0, 1.0) == "top right" and F._label_side(0.9, 0.1) == "middle right"
 
 
 def test_numbers_figure_titles_and_axes(half, ideas):
@@ -631,7 +698,8 @@ def test_q1_forum_reciprocity(forum, interactions, comments):
     replies = np.mean([(t, s) in links for s, t in zip(forum["source_author"], forum["target_author"],
                                                        strict=True)])
     assert "counts replies, not links" in _feedback(L.q1, replies)
-    assert "percent" in _feedback(L.q1, 100 * right)
+    for percent in (100 * right, round(100 * right, 1), round(100 * right)):
+        assert "percent" in _feedback(L.q1, percent)
     assert "rounded too far" in _feedback(L.q1, round(right, 2))
     assert _feedback(L.q1, 0.5) == L.q1.wrong
 
@@ -654,7 +722,8 @@ def test_q2_comment_top1(comments, interactions, forum):
     assert "only members who wrote" in _feedback(L.q2, writers.iloc[:math.ceil(0.01 * len(writers))].sum()
                                                  / writers.sum())
     assert "number of replies" in _feedback(L.q2, float(top))
-    assert "percent" in _feedback(L.q2, 100 * right)
+    for percent in (100 * right, round(100 * right, 1), round(100 * right)):
+        assert "percent" in _feedback(L.q2, percent)
     assert "rounded too far" in _feedback(L.q2, round(right, 2))
     assert _feedback(L.q2, 0.5) == L.q2.wrong
 
@@ -672,23 +741,25 @@ def test_q3_sustainability_conversion(ideas):
     assert "planned" in _feedback(L.q3, (shipped + (status == "planned").sum()) / len(part))
     assert "whole board" in _feedback(L.q3, ideas["implemented"].mean())
     assert "number of ideas" in _feedback(L.q3, int(shipped))
-    assert "percent" in _feedback(L.q3, 100 * right)
+    for percent in (100 * right, round(100 * right, 1), round(100 * right, 2)):
+        assert "percent" in _feedback(L.q3, percent)
     assert "another category" in _feedback(L.q3, ideas[ideas["category"] == "cafe"]["implemented"].mean())
     assert "rounded too far" in _feedback(L.q3, round(right, 2))
     assert _feedback(L.q3, 0.5) == L.q3.wrong
 
 
-def test_q4_the_forum_does_not_hang_on_the_brand(forum, interactions):
+def test_q4_the_forum_does_not_hang_on_the_brand(forum, comments, interactions):
     def drop(frame):
         graph = nx_graph(frame)
         before = len(max(nx.weakly_connected_components(graph), key=len)) / len(graph)
         graph.remove_node(BRAND)
         return before - len(max(nx.weakly_connected_components(graph), key=len)) / len(graph)
 
-    assert drop(forum) < 0.05 and drop(interactions) > 0.3  # computed independently
+    assert drop(forum) < 0.05 and drop(comments) > 0.3 and drop(interactions) > 0.3  # independently
     assert L.q4.evaluate("b").status == CORRECT and L.q4.evaluate(" B ").status == CORRECT
     assert "how much of the forum stays" in L.q4.evaluate("a").message
     assert "comment threads do hang on it" in L.q4.evaluate("c").message
+    assert "comment replies lost" in L.q4.evaluate("c").message
     assert "can only cut links" in L.q4.evaluate("d").message
     assert "one of 'a', 'b', 'c', 'd'" in L.q4.evaluate("e").message
 
@@ -718,6 +789,8 @@ def test_readings_would_follow_the_data(monkeypatch):
     assert L._brand_reading() == "c"
     monkeypatch.setattr(L, "_drop", lambda context, take_out: -0.01)
     assert L._brand_reading() == "d"
+    monkeypatch.setattr(L, "_drop", lambda context, take_out: 0.5 if context == "comment_reply" else 0.01)
+    assert L._brand_reading() == "b"
 
 
 def test_the_exercise_prints_every_reading_and_the_reflection():

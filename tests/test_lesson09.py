@@ -26,10 +26,13 @@ from widgets.figures.strategy import audit_figure, power_figure, shift_figure, s
 from widgets.models import stance as ST
 from widgets.models import strategy as S
 from widgets.plan import (
+    audit_sentence,
+    design_sentence,
     entries,
     make_plan,
     render_html,
     render_markdown,
+    shift_sentence,
     svg_bars,
     write_plan,
 )
@@ -242,6 +245,7 @@ def test_targets_are_judged_against_the_baseline(account):
     assert beyond.status == "caution" and "ever rose in a year" in beyond.sentence
     soon = account.check(5, "engagement_per_reach", "2.5", "2026-02-15")
     assert soon.status == "caution" and "the date is" in soon.sentence
+    assert "even a randomised test" in soon.sentence  # what the weeks are: a test's, not a guess
     good = account.check(6, "comments_per_post", "45", "2026-12-31")
     assert good.status == "plausible" and good.weeks_needed is not None
     assert good.weeks_needed == pytest.approx(
@@ -302,6 +306,19 @@ def test_trade_off_says_what_it_lacks(posts):
     per_post = S.trade_off(S.prepare(_tiny().drop(columns=["followers", "reach"])))
     assert not per_post.per_follower and per_post.reach_column == "impressions"
     assert per_post.small == ["facebook"]
+    # no followers: the sentence says per post, and does not claim today's followers
+    said = shift_sentence(per_post.shift(0.2), per_post)
+    assert "at today's volume." in said and "followers" not in said and "per post" in said
+    from widgets.plan import _counted
+
+    assert _counted(1.2, "comment") == "+1 comment" and _counted(-37.4, "comment") == "-37 comments"
+    assert _counted(0.2, "comment") == "+0 comments"
+
+
+def test_a_short_export_names_its_baseline_in_plain_words():
+    audit = S.Account(_tiny()).audit
+    assert audit.baseline_label == "whole 5.1 weeks of data"
+    assert "in the whole 5.1 weeks of data" in audit_sentence(S.Account(_tiny()))
 
 
 # =========================================================================== the test (statsmodels)
@@ -309,9 +326,12 @@ def test_trade_off_says_what_it_lacks(posts):
 
 def test_ab_design_is_statsmodels_on_the_baselines_mean_and_spread(posts, account):
     ig = S.last_weeks(posts).query("platform == 'instagram'")["comments"]
-    d = 0.3 * ig.mean() / ig.std(ddof=1)
+    # the lifted arm spreads 1.3 times as wide: Cohen's d pools the two arms' variances
+    sd_both = math.sqrt((ig.var(ddof=1) + (1.3 * ig.std(ddof=1)) ** 2) / 2)
+    d = 0.3 * ig.mean() / sd_both
     n = TTestIndPower().solve_power(effect_size=d, alpha=0.05, power=0.8, alternative="two-sided")
     design = account.design("comments_per_post", 0.3, platform="instagram")
+    assert design.sd_both == pytest.approx(sd_both) and S.spread_both(2.0, 0.0) == 2.0
     assert design.effect_size == pytest.approx(d)
     assert design.n_per_arm == math.ceil(n) and design.total_posts == 2 * math.ceil(n)
     assert design.weeks == pytest.approx(2 * math.ceil(n) / (len(ig) / 13))
@@ -327,6 +347,33 @@ def test_ab_design_is_statsmodels_on_the_baselines_mean_and_spread(posts, accoun
     manual = math.sqrt(((groups.count() - 1) * groups.var()).sum() / (groups.count() - 1).sum())
     assert pooled == pytest.approx(manual)
     assert account.design("comments_per_post", 0.3).sd == pytest.approx(pooled)
+    assert account.design("comments_per_post", 0.3).platform == "all"
+
+
+def test_a_single_platform_is_named_not_called_every_platform():
+    design = S.ab_design(S.prepare(_tiny()), "comments_per_post")
+    assert design.platform == "facebook"
+    assert "on facebook" in design_sentence(design) and "every platform" not in design_sentence(design)
+
+
+def test_simulated_power_checks_the_calculation_on_the_posts_themselves(posts, account):
+    ig = S.last_weeks(posts).query("platform == 'instagram'")["comments"]
+    design = account.design("comments_per_post", 0.8, platform="instagram")
+    # sized with the pooled spread, the simulated tests find the lift about as often as asked
+    assert S.simulated_power(ig, 0.8, design.n_per_arm) == pytest.approx(0.8, abs=0.07)
+    # sized with today's spread alone, far less often (the shortcut flatters the test)
+    naive = math.ceil(TTestIndPower().solve_power(effect_size=0.8 * ig.mean() / ig.std(),
+                                                  alpha=0.05, power=0.8))
+    assert naive < design.n_per_arm and S.simulated_power(ig, 0.8, naive) < 0.6
+    # no lift: false alarms near alpha; one-sided finds more; reproducible with its seed
+    assert S.simulated_power(ig, 0.0, 200) == pytest.approx(0.05, abs=0.02)
+    assert S.simulated_power(ig, 0.5, 30, alternative="larger") > S.simulated_power(ig, 0.5, 30)
+    assert S.simulated_power(ig, 0.5, 30, seed=3) == S.simulated_power(ig, 0.5, 30, seed=3)
+    for bad, words in (({"values": [1.0]}, "two posts"), ({"n_per_arm": 1}, "two posts"),
+                       ({"alternative": "smaller"}, "alternative")):
+        kwargs = {"values": ig, "lift": 0.2, "n_per_arm": 10, **bad}
+        with pytest.raises(S.StrategyError, match=words):
+            S.simulated_power(**kwargs)
 
 
 def test_a_huge_effect_still_gets_a_sample_size():
@@ -364,7 +411,7 @@ def test_figures_state_their_finding(account):
     assert shift_title(account.shift(0)).startswith("No shift")
     design = account.design("comments_per_post", 0.5, platform="instagram")
     pf = power_figure(design)
-    assert "16 weeks" in pf.layout.title.text and pf.layout.yaxis.range == (0, 1.02)
+    assert "26 weeks" in pf.layout.title.text and pf.layout.yaxis.range == (0, 1.02)
 
 
 # =========================================================================== the plan
@@ -408,7 +455,7 @@ def test_the_page_is_self_contained_printable_and_escapes_what_was_typed(account
     text = render_markdown(plan)
     assert text.startswith("# A dialogue strategy for Copperpot Coffee")
     assert "| 2 | comments per post | lots | 2026-12-31 |" in text
-    assert "statsmodels gives 36 posts per arm" in text
+    assert "statsmodels gives 58 posts per arm" in text
 
 
 def test_svg_bars_draw_whiskers_and_a_zero_line():
@@ -670,26 +717,35 @@ def test_q3_posts_per_arm_with_statsmodels(facebook):
         settings = {"alpha": 0.05, "power": 0.8, "alternative": "two-sided", **kw}
         return TTestIndPower().solve_power(effect_size=d, **settings)
 
-    d = 0.25 * likes.mean() / likes.std()
+    both = math.sqrt((1 + 1.3**2) / 2)  # the arm with 1.3 times the likes spreads 1.3 times as wide
+    d = 0.3 * likes.mean() / (likes.std() * both)
     right = math.ceil(n(d))
-    for careful in (right, n(d), math.ceil(n(0.25 * likes.mean() / likes.std(ddof=0))),
-                    math.ceil(NormalIndPower().solve_power(effect_size=d, alpha=0.05, power=0.8))):
+    averaged = 0.3 * likes.mean() / (likes.std() * (1 + 1.3) / 2)  # the two spreads averaged
+    for careful in (right, n(d), math.ceil(n(0.3 * likes.mean() / (likes.std(ddof=0) * both))),
+                    math.ceil(NormalIndPower().solve_power(effect_size=d, alpha=0.05, power=0.8)),
+                    math.ceil(n(averaged))):
         assert L.q3.evaluate(careful).status == CORRECT, careful
     _distinct(L.q3, [
+        math.ceil(n(0.3 * likes.mean() / likes.std())),  # today's spread alone
+        math.ceil(n(0.3 * likes.mean() / (likes.std() * math.sqrt((1 + 1.3) / 2)))),  # no square
+        math.ceil(n(0.3 * likes.mean() / (likes.std() * 1.3))),  # the lifted arm's spread alone
         math.ceil(n(d, alternative="larger")), math.ceil(n(d, alpha=0.01)),
-        math.ceil(n(d, power=0.9)), 2 * right, math.ceil(n(0.25)),
-        n(0.25 * likes.mean()), math.ceil(n(0.25 * likes.mean() / likes.var())), 3,
+        math.ceil(n(d, power=0.9)), 2 * right, math.ceil(n(0.3)),
+        n(0.3 * likes.mean()), math.ceil(n(0.3 * likes.mean() / (likes.var() * both))), 3,
     ])
+    assert "today's standard deviation alone" in _feedback(
+        L.q3, math.ceil(n(0.3 * likes.mean() / likes.std())))
     assert L.q3.evaluate(right + 30).message == L.q3.wrong
 
 
 def test_q3_other_platforms_spread_is_named(posts, facebook):
     base, _ = facebook
-    d = 0.25 * base["likes"].mean() / base["likes"].std()
+    both = math.sqrt((1 + 1.3**2) / 2)
+    d = 0.3 * base["likes"].mean() / (base["likes"].std() * both)
     n = math.ceil(TTestIndPower().solve_power(effect_size=d, alpha=0.05, power=0.8))
     assert "every platform" in _feedback(L.q3, n)
     whole = posts.loc[posts["platform"] == "facebook", "likes"]
-    n = math.ceil(TTestIndPower().solve_power(effect_size=0.25 * whole.mean() / whole.std(),
+    n = math.ceil(TTestIndPower().solve_power(effect_size=0.3 * whole.mean() / (whole.std() * both),
                                               alpha=0.05, power=0.8))
     assert "whole two years" in _feedback(L.q3, n)
 
@@ -697,8 +753,8 @@ def test_q3_other_platforms_spread_is_named(posts, facebook):
 def test_q4_weeks_at_facebooks_volume(posts, facebook):
     base, fb = facebook
     likes = fb["likes"]
-    arm = math.ceil(TTestIndPower().solve_power(effect_size=0.25 * likes.mean() / likes.std(),
-                                                alpha=0.05, power=0.8))
+    d = 0.3 * likes.mean() / (likes.std() * math.sqrt((1 + 1.3**2) / 2))
+    arm = math.ceil(TTestIndPower().solve_power(effect_size=d, alpha=0.05, power=0.8))
     right = 2 * arm / (len(fb) / 13)
     assert L.q4.evaluate(right).status == CORRECT and L.q4.evaluate(round(right)).status == CORRECT
     span = ((posts["posted_at"].max() - posts["posted_at"].min()).days + 1) / 7

@@ -10,15 +10,15 @@ plain-words message naming the file, the column and the first bad row when somet
 The loader only reads: it never writes to or changes a file.
 
 The data are SYNTHETIC (see datasets/README.md), except ``trust_sources``, a small table of
-published survey figures, and two real public datasets shipped as published:
+published survey figures, and two real public datasets (not generated):
 ``facebook_metrics`` (500 posts of a cosmetics brand's Facebook page; Moro, Rita & Vala, 2016;
 CC BY 4.0) and ``airline_tweets`` (14,640 tweets to six US airlines with people's sentiment
-labels; Crowdflower, February 2015; CC BY-NC-SA 4.0: those terms bind that file, not the
-course's code). Real files are not made by ``datasets/generate.py`` (their schema says
-``published=True``), and they are checked more strictly than the course's own files: their
-separator, their exact header line and digits-only whole numbers, so that a spreadsheet's
-re-save (commas for semicolons, renamed headers, numbers rounded to 1.8E+05) is rejected with
-the file, the column and the row named, never silently read.
+labels, personal details in the texts redacted; Crowdflower, February 2015; CC BY-NC-SA 4.0:
+those terms bind that file, not the course's code). Real files are not made by
+``datasets/generate.py`` (their schema says ``published=True``), and they are checked more
+strictly than the course's own files: their separator, their exact header line and digits-only
+whole numbers, so that a spreadsheet's re-save (commas for semicolons, renamed headers, numbers
+rounded to 1.8E+05) is rejected with the file, the column and the row named, never silently read.
 
 Your own platform export (X, Facebook, Instagram, LinkedIn, TikTok, YouTube) is loaded with
 :func:`load_export`, which lives in ``widgets.exports`` and is re-exported here:
@@ -142,7 +142,7 @@ class Schema:
     key: tuple[str, ...] = ()
     links: tuple[tuple[str, str, str], ...] = ()  # (column, other dataset, other column)
     sep: str = ","
-    #: A real file shipped as published (not made by datasets/generate.py): its header line must
+    #: A real, published file (not made by datasets/generate.py): its header line must
     #: be exactly the published one, in order, and whole numbers must be plain digits.
     published: bool = False
 
@@ -313,7 +313,7 @@ def names() -> list[str]:
 
 
 def published() -> list[str]:
-    """The datasets shipped as published (real files), which datasets/generate.py does not make."""
+    """The real, published datasets, which datasets/generate.py does not make."""
     return [n for n, sch in SCHEMAS.items() if sch.published]
 
 

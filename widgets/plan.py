@@ -157,6 +157,11 @@ def _count(x: float) -> str:
     return "n/a" if not math.isfinite(x) else f"{x:+,.0f}"
 
 
+def _counted(x: float, noun: str) -> str:
+    """A signed count with its noun, singular for one: "+1 comment", "-37 comments"."""
+    return f"{_count(x)} {noun}{'' if math.isfinite(x) and round(abs(x)) == 1 else 's'}"
+
+
 def _day(d: Any) -> str:
     return f"{d.day} {d:%B %Y}"
 
@@ -196,8 +201,9 @@ def shift_sentence(shift: Shift, trade: TradeOff) -> str:
     text = (f"Turning {n} of every 100 posts {direction} ({shift.current_share:.0%} \u2192 "
             f"{shift.share:.0%} conversational) is expected to change comments by "
             f"{_pct(shift.comments_pct)} a week ({comments_ci}; "
-            f"{_count(shift.comments)} comments a week) and {reach} by {_pct(shift.reach_pct)} "
-            f"({reach_ci}; {_count(shift.reach)} a week), at today's volume and followers. ")
+            f"{_counted(shift.comments, 'comment')} a week) and {reach} by {_pct(shift.reach_pct)} "
+            f"({reach_ci}; {_count(shift.reach)} a week), at today's volume"
+            + (" and followers. " if trade.per_follower else ". "))
     compared = int(trade.table[["n_broadcast", "n_conversational"]].to_numpy().sum())
     basis = (f"Compared within each platform, {unit}, over {compared:,} "
              f"posts ({', '.join(trade.platforms)}). This is an association in past posts, not "
@@ -213,8 +219,8 @@ def shift_sentence(shift: Shift, trade: TradeOff) -> str:
 
 def design_sentence(design: Design) -> str:
     m = METRICS[design.metric]
-    where = "every platform (styles assigned at random within each)" if design.platform == "all" \
-        else design.platform
+    where = ("every platform (styles assigned at random, and compared, within each)"
+             if design.platform == "all" else design.platform)
     sided = ("two-sided" if design.alternative == "two-sided"
              else "one-sided: only 'conversational is better' counts")
     weeks = design.weeks
@@ -224,12 +230,15 @@ def design_sentence(design: Design) -> str:
            if design.n_used < 30 else "")
     return (f"To detect a {design.lift:.0%} lift in {m.label} on {where} (from "
             f"{m.show(design.mean)} to {m.show(design.mean * (1 + design.lift))} per post; standard "
-            f"deviation {m.show(design.sd)} per post, so Cohen's d = {design.effect_size:.2f}) with "
+            f"deviation {m.show(design.sd)} per post, {m.show(design.sd_both)} over both arms once "
+            f"the lift widens one, so Cohen's d = {design.effect_size:.2f}) with "
             f"{design.power:.0%} power at alpha {design.alpha:g} ({sided}), statsmodels gives "
             f"{design.n_per_arm:,} posts per arm: {design.total_posts:,} posts, {when} at "
             f"{design.posts_per_week:.1f} posts a week.{few} Assign each post's style at random "
             "before it is written, keep everything else alike, and fix the length before you "
-            "start: stopping when the numbers look good makes a fluke look like a finding.")
+            "start: stopping when the numbers look good makes a fluke look like a finding. A test "
+            "of posts measures what a post's style does, not what months of conversation do for "
+            "the account.")
 
 
 def words(text: str) -> int:
@@ -485,8 +494,9 @@ def render_html(plan: Plan) -> str:
         "<table><tr><th>#</th><th>metric</th><th>target</th><th>by</th><th>check</th>"
         f"<th>why</th></tr>{rows}</table><p class='note'>Each target is checked against the "
         f"baseline ({a.baseline_label}): more than {MAX_MULTIPLE:g} times the "
-        "current value is flagged as implausible; a date before the plan starts, a target of zero "
-        "or text that is not a number is not a target.</p></section>")
+        "current value (a round number the course chose, not a law) is flagged as implausible; a "
+        "date before the plan starts, a target of zero or text that is not a number is not a "
+        "target.</p></section>")
     # 6 test
     if plan.design is not None:
         body = (f"<div class='charts'><figure>{_power_svg(plan.design)}<figcaption>Power "

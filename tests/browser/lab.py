@@ -133,6 +133,26 @@ class Lab:
         # the labextensions (widgets, anywidget, plotly) are still found in sys.prefix/share/jupyter
         return env
 
+    def _learner_environment(self) -> None:
+        """Turn off what the authors' environment has and a learner's does not.
+
+        requirements-dev.txt adds nbgrader (server and JupyterLab extensions) and Notebook 7's
+        JupyterLab extension; requirements.txt, which learners, Binder and hub images install,
+        has neither. The tests (and the benchmark's browser timings) see what a learner sees.
+        """
+        config = self.tmp / "config"
+        config.mkdir(exist_ok=True)
+        server = {name: False for name in (
+            "nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.validate_assignment",
+            "nbgrader.server_extensions.assignment_list", "nbgrader.server_extensions.course_list",
+            "notebook")}
+        (config / "jupyter_server_config.json").write_text(
+            json.dumps({"ServerApp": {"jpserver_extensions": server}}), encoding="utf-8")
+        labconfig = config / "labconfig"
+        labconfig.mkdir(exist_ok=True)
+        (labconfig / "page_config.json").write_text(json.dumps({"disabledExtensions": {
+            "@jupyter/nbgrader": True, "@jupyter-notebook/lab-extension": True}}), encoding="utf-8")
+
     def _settings(self) -> None:
         """User settings for the isolated JupyterLab: no news, no update check; and widget state
         saved with a notebook (the heaviest way a learner can save one: the tests check its size);
@@ -155,6 +175,7 @@ class Lab:
         self._copy_course()
         env = self._environment()
         self._settings()
+        self._learner_environment()
         command = [
             sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.open_browser=False",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",

@@ -57,7 +57,8 @@ def expectations_figure() -> go.Figure:
     expect = [
         ("Lithium / Millward Brown Digital 2013:<br>tweeting at a brand", LITHIUM_2013["any tweet"]),
         ("Lithium / Millward Brown Digital 2013:<br>a complaint", LITHIUM_2013["a complaint"]),
-        ("Arise / Google Consumer Survey 2017:<br>US adults", ARISE_2017["within an hour"]),
+        ("Arise / Google Consumer Survey 2017:<br>using social media for service",
+         ARISE_2017["within an hour"]),
     ]
     practice = [(f"{source}:<br>{what}", share) for source, what, share, _h in PRACTICE]
     fig = go.Figure([

@@ -101,7 +101,7 @@ def network_figure() -> go.Figure:
                            "line": {"width": 2, "color": _GREY}}),
     ])
     fig.update_layout(
-        template=register_template(), height=580, margin={"t": 115, "b": 95, "l": 20, "r": 20},
+        template=register_template(), height=600, margin={"t": 115, "b": 110, "l": 20, "r": 20},
         xaxis={"visible": False, "range": [-1.75, 1.75]},
         yaxis={"visible": False, "range": [-1.45, 1.45], "scaleanchor": "x"},
         legend={"orientation": "v", "y": 1.0, "x": 1.0, "xanchor": "right", "yanchor": "top",
@@ -121,19 +121,28 @@ def _lines(segments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _label_side(x: float, y: float) -> str:
-    """Where a label goes so that it points away from the centre of the ring."""
+    """Where a label goes so that it points away from the centre of the ring. Near the top and the
+    bottom of the ring the label leans to its own side, so two neighbours either side of the middle
+    do not write over each other."""
     if abs(x) < 0.35:
-        return "top center" if y >= 0 else "bottom center"
+        return f"{'top' if y >= 0 else 'bottom'} {'right' if x >= 0 else 'left'}"
     return "middle right" if x > 0 else "middle left"
 
 
 def network_note(state: CommunityState, picture: Drawing, measure: str) -> str:
     """The words under the network: what is drawn, and what is summarised."""
     drawn = len(picture.nodes) - int(picture.nodes["brand"].sum())
+    if picture.nodes["brand"].any():
+        spokes = (f"<br>Of those, {picture.brand_only:,} exchanged replies with the brand and no "
+                  "one else (the spokes of the hub).")
+    elif picture.alone:
+        spokes = f"<br>Of those, {picture.alone:,} have no one left to talk to."
+    else:
+        spokes = ""
     return (f"Drawn: {'the brand and ' if picture.nodes['brand'].any() else ''}{drawn} members, "
             f"those in the top {DRAWN_MEMBERS} on any of the three measures.<br>Not drawn: "
             f"{picture.hidden_accounts:,} accounts; {pct(picture.hidden_share)} of the window's "
-            "replies involve none of the drawn accounts.<br>Node area: "
+            f"replies involve none of the drawn accounts.{spokes}<br>Node area: "
             f"{MEASURES[measure]}. Members sit on a ring, next to those they reply to most.")
 
 

@@ -69,14 +69,17 @@ TWITTER_AMS_2015: dict[str, float] = {"any reply": 9.0, "reply within 6 minutes"
                                       "reply after an hour": 2.33}
 #: Its 2016 extension to telecom: dollars a month more, reply within 4 minutes vs after 20.
 TWITTER_TELECOM_2016: dict[str, float] = {"reply within 4 minutes": 17.0, "reply after 20 minutes": 3.50}
-#: Share of those who tweeted a complaint who felt more favourable after a reply (Twitter, 2015).
+#: Share of people who had tweeted a complaint who said they would feel more favourable towards a
+#: company that replied (Twitter's 2016 report, with its telecom extension): stated, not measured.
 TWITTER_MORE_FAVOURABLE = 0.69
 #: Lithium / Millward Brown Digital (2013, n = 501 Twitter users who tweet at brands): share who
 #: expect a reply within an hour.
 LITHIUM_2013: dict[str, float] = {"any tweet": 0.53, "a complaint": 0.72}
-#: Arise / Google Consumer Survey (2017, more than 1,500 US adults): share who expect a reply ...
+#: Arise / Google Consumer Survey (January 2017, more than 1,500 US consumers): of those who contact
+#: customer service through social media, the share who expect a reply ...
 ARISE_2017: dict[str, float] = {"immediately": 0.237, "within an hour": 0.498, "within 24 hours": 0.792}
-#: Sprout Social Index, Q3 2013: share of messages answered, and the average response time (hours).
+#: Sprout Social Index, Q3 2013: share of messages needing a response or attention (by Sprout's
+#: definition, on Facebook and Twitter) that brands answered, and the average response time (hours).
 SPROUT_2013: dict[str, float] = {"answered": 0.173, "average hours": 11.3}
 #: Sprout Social Index, Q2 2016: share of messages needing a reply that got one, promotional
 #: messages sent per reply, hours consumers expected to wait vs about how long they waited.
@@ -86,7 +89,7 @@ SPROUT_2016: dict[str, float] = {"answered": 0.11, "promotional per reply": 23.0
 SOCIALBAKERS_2013: dict[str, float] = {"answered": 0.38, "average hours": 6.5}
 #: The practice figures side by side: (source, what was counted, share answered, average hours).
 PRACTICE: tuple[tuple[str, str, float, float | None], ...] = (
-    ("Sprout Social Index, Q3 2013", "messages to brands", SPROUT_2013["answered"],
+    ("Sprout Social Index, Q3 2013", "messages needing a response", SPROUT_2013["answered"],
      SPROUT_2013["average hours"]),
     ("Sprout Social Index, Q2 2016", "messages needing a reply", SPROUT_2016["answered"],
      SPROUT_2016["actual hours"]),

@@ -15,10 +15,13 @@ Measures, each answering its own question:
 * **replies written** (a member's out-strength): who does the talking;
 * **degree**: how many different accounts an account exchanged replies with, either way (the
   undirected graph's degree): who talks with many;
-* **betweenness**: the share of shortest reply paths between two other accounts that pass through
-  an account (networkx's ``betweenness_centrality``: directed, unweighted, normalised): who
-  bridges. On a large network it is networkx's k-sample approximation (``k`` sources drawn with a
-  fixed seed): see :func:`betweenness`;
+* **betweenness** (networkx's ``betweenness_centrality``: directed, unweighted, normalised): for
+  every ordered pair of *other* accounts, the share of the shortest chains of replies from one to
+  the other that pass through an account, averaged over all those pairs. A pair that no chain of
+  replies joins counts as zero, so the value is a share of *pairs*, not of the paths that exist
+  (:func:`reachable_pairs` gives the share of pairs that have one): who bridges. On a large network
+  it is networkx's k-sample approximation (``k`` sources drawn with a fixed seed): see
+  :func:`betweenness`;
 * **reciprocity** (networkx's ``reciprocity``): the share of reply links (A replied to B) that go
   both ways (B also replied to A). It is defined on the directed network only;
 * **top share**: the share of the members' replies written by the top 1% (or 5%) of members.
@@ -77,12 +80,13 @@ __all__ = [
     "BETWEENNESS_SAMPLE", "BETWEENNESS_SEED", "BOOTSTRAP_CANDIDATES", "BOOTSTRAP_SAMPLES",
     "BOOTSTRAP_SEED", "BRAND",
     "CommunityError", "CommunityState", "DRAWN_MEMBERS", "Drawing", "Encoded", "FUNNEL",
-    "LAYOUT_SEED", "MEASURES", "SUPER_USERS", "Stability", "TAKE_OUT", "TAKE_OUT_TOP",
+    "LAYOUT_SEED", "MEASURES", "REACHABLE_MAX_GROUPS", "SUPER_USERS", "Stability", "TAKE_OUT", "TAKE_OUT_TOP",
     "TOP_FRACTIONS", "Window", "account_table", "betweenness", "betweenness_scores",
     "community_state", "drawing", "drawn_accounts", "empty_state", "encode", "idea_conversion",
-    "idea_funnel", "ideas_between", "largest_group_share", "layout_positions", "members",
-    "ranking_stability", "reciprocity", "replies_between", "replies_written", "reply_graph",
-    "top_members", "top_overlap", "top_share", "windows", "without_accounts",
+    "idea_funnel", "ideas_between", "largest_group_share", "layout_positions", "matched_top",
+    "members", "ranking_stability", "reachable_pairs", "reciprocity", "replies_between",
+    "replies_written", "reply_graph", "top_members", "top_overlap", "top_share", "windows",
+    "without_accounts",
 ]
 
 
@@ -297,12 +301,14 @@ def _rank_order(values: np.ndarray) -> np.ndarray:
 def community_state(enc: Encoded, start: object = None, end: object = None,
                     take_out: str = "nobody", *, k: int = BETWEENNESS_SAMPLE,
                     seed: int = BETWEENNESS_SEED, samples: int = BOOTSTRAP_SAMPLES,
-                    super_users: int = SUPER_USERS) -> CommunityState:
+                    super_users: int = SUPER_USERS, top: int = TAKE_OUT_TOP) -> CommunityState:
     """The network of the replies from ``start`` up to (not including) ``end``, with
-    ``take_out`` ("nobody", "top": the TAKE_OUT_TOP members who wrote the most replies in the
-    window, or "brand") removed, and every measure the community map shows."""
+    ``take_out`` ("nobody", "top": the ``top`` members, TAKE_OUT_TOP by default, who wrote the
+    most replies in the window, or "brand") removed, and every measure the community map shows."""
     if take_out not in TAKE_OUT:
         raise CommunityError(f"take_out {take_out!r} is not one of: {', '.join(TAKE_OUT)}")
+    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
+        raise CommunityError(f"top must be a whole number of members, at least 1 (not {top!r})")
     first, last = _date(start, "start"), _date(end, "end")
     mask = np.ones(enc.rows, dtype=bool)
     if first is not None:
@@ -336,7 +342,7 @@ def community_state(enc: Encoded, start: object = None, end: object = None,
         if enc.brand >= 0:
             written[enc.brand] = -1
         writers = np.flatnonzero(written > 0)
-        removed = writers[_rank_order(written[writers])][:TAKE_OUT_TOP].tolist()
+        removed = writers[_rank_order(written[writers])][:int(top)].tolist()
     names_out = [str(enc.accounts[c]) for c in removed]
     # every account of the window stays a node (an account left with no reply is isolated),
     # except those taken out
@@ -345,7 +351,7 @@ def community_state(enc: Encoded, start: object = None, end: object = None,
         keep = ~(np.isin(ps, removed) | np.isin(pt, removed))
         ps, pt, pw = ps[keep], pt[keep], pw[keep]
     if pw.sum() == 0:
-        who = TAKE_OUT[take_out]
+        who = f"the top {len(removed)} members" if take_out == "top" else TAKE_OUT[take_out]
         return empty_state(0, f"Taking out {who} leaves no reply between the other accounts of "
                             "this window: no community is left to measure.", names_out)
     n = len(nodes)
@@ -540,7 +546,9 @@ class Drawing:
     ``one_way``: the reply links among the drawn accounts, as (x0, y0, x1, y1) rows.
     ``taken_out``: the accounts taken out that have a position (``account``, ``x``, ``y``).
     ``hidden_accounts`` and ``hidden_share``: how many accounts are not drawn, and the share of all
-    replies in the window that involve no drawn account.
+    replies in the window that involve no drawn account. ``brand_only``: how many of the accounts
+    not drawn exchanged replies with the brand and with no one else (the spokes of a hub);
+    ``alone``: how many of the accounts not drawn are left with no one to talk to (after a take-out).
     """
 
     nodes: pd.DataFrame
@@ -549,6 +557,8 @@ class Drawing:
     taken_out: pd.DataFrame
     hidden_accounts: int
     hidden_share: float
+    brand_only: int = 0
+    alone: int = 0
 
 
 def drawing(state: CommunityState, positions: dict[str, tuple[float, float]], measure: str,
@@ -588,8 +598,17 @@ def drawing(state: CommunityState, positions: dict[str, tuple[float, float]], me
     gone = [x for x in state.taken_out if x in positions]
     taken = pd.DataFrame({"account": gone, "x": [positions[x][0] for x in gone],
                           "y": [positions[x][1] for x in gone]})
+    degree = table["degree"].to_numpy()
+    brand_only = 0
+    brand_rows = np.flatnonzero(table["brand"].to_numpy(dtype=bool))
+    if len(brand_rows):
+        hub = brand_rows[0]
+        partners = np.unique(np.concatenate([tgt[src == hub], src[tgt == hub]]))
+        spokes = partners[(degree[partners] == 1) & (where[partners] < 0)]
+        brand_only = len(spokes)
     return Drawing(nodes=nodes, both_ways=segments(two), one_way=segments(one), taken_out=taken,
-                   hidden_accounts=len(table) - len(accounts), hidden_share=hidden_share)
+                   hidden_accounts=len(table) - len(accounts), hidden_share=hidden_share,
+                   brand_only=int(brand_only), alone=int(((degree == 0) & (where < 0)).sum()))
 
 
 # ----------------------------------------------------------------------------- betweenness
@@ -795,6 +814,81 @@ def largest_group_share(interactions: pd.DataFrame) -> float:
     """The share of the accounts that are in the largest group joined by replies (networkx's
     largest weakly connected component)."""
     return _network(interactions, k=0, samples=0).largest_group
+
+
+#: reachable_pairs keeps one row of reachability per group of accounts that reach each other; above
+#: this many groups that table would not fit in a learner's kernel, so it asks for a window instead.
+REACHABLE_MAX_GROUPS = 10_000
+
+
+def reachable_pairs(interactions: pd.DataFrame, exclude: str | None = None) -> float:
+    """The share of ordered pairs of different accounts (a, b), neither of them ``exclude``, such
+    that a chain of replies leads from a to b (a replied to x, x replied to ... b): the pairs that
+    betweenness can count. Betweenness averages over *every* ordered pair of other accounts, the
+    pairs no chain joins counting as zero; dividing an account's betweenness by this share (with
+    the account as ``exclude``) gives the average over the pairs that a chain does join.
+
+    Computed on the groups of accounts that can reach each other both ways (strongly connected
+    components): within a group every pair is joined; between groups, reachability follows the
+    (acyclic) network of groups."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    state = _network(interactions, k=0, samples=0)
+    names = state.table.index.to_numpy()
+    n = len(names)
+    s, t, _, _ = state.links
+    graph = coo_matrix((np.ones(len(s)), (s, t)), shape=(n, n)).tocsr()
+    count, group = connected_components(graph, directed=True, connection="strong")
+    if count > REACHABLE_MAX_GROUPS:
+        raise CommunityError(f"this network has {count:,} groups of accounts, too many to follow "
+                             "every chain of replies here: choose a shorter time window")
+    size = np.bincount(group, minlength=count).astype(np.int64)
+    gs, gt = group[s], group[t]
+    between = np.unique(np.stack([gs[gs != gt], gt[gs != gt]]), axis=1)
+    children: list[list[int]] = [[] for _ in range(count)]
+    parents_left = np.zeros(count, dtype=np.int64)
+    for a, b in between.T.tolist():
+        children[a].append(b)
+        parents_left[b] += 1
+    # an order in which every group comes before the groups it reaches (Kahn's algorithm)
+    order, ready = [], [g for g in range(count) if parents_left[g] == 0]
+    while ready:
+        g = ready.pop()
+        order.append(g)
+        for c in children[g]:
+            parents_left[c] -= 1
+            if parents_left[c] == 0:
+                ready.append(c)
+    reach = np.zeros((count, count), dtype=bool)  # reach[g, h]: a chain leads from group g to h
+    for g in reversed(order):
+        if children[g]:
+            reach[g] = reach[children[g]].any(axis=0)
+            reach[g, children[g]] = True
+    joined = size * (size - 1) + size * (reach.astype(np.int64) @ size)  # pairs from each group
+    total, pairs = int(joined.sum()), n * (n - 1)
+    if exclude is not None and exclude in set(names):
+        g = group[int(np.flatnonzero(names == exclude)[0])]
+        reached = int(reach[g] @ size) + int(size[g]) - 1  # accounts the excluded one reaches
+        reaching = int(reach[:, g] @ size) + int(size[g]) - 1  # accounts that reach it
+        total -= reached + reaching
+        pairs = (n - 1) * (n - 2)
+    if pairs <= 0:
+        raise CommunityError("a pair of accounts needs at least two accounts besides the one left out")
+    return total / pairs
+
+
+def matched_top(interactions: pd.DataFrame, brand: str = BRAND) -> int:
+    """How many of the members who wrote the most replies it takes, together, to have written at
+    least as many replies as the brand: a take-out of the same volume as taking out the brand."""
+    state = _network(interactions, brand, k=0, samples=0)
+    if not state.brand_replies:
+        raise CommunityError("the brand wrote no reply here: there is no volume to match")
+    written = state.ranked("written")["written"].to_numpy()
+    reached = np.flatnonzero(np.cumsum(written) >= state.brand_replies)
+    if not len(reached):
+        raise CommunityError("all the members together wrote fewer replies than the brand")
+    return int(reached[0]) + 1
 
 
 def ranking_stability(interactions: pd.DataFrame, top: int = SUPER_USERS,

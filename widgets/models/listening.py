@@ -16,7 +16,8 @@ shipped file's size: lesson 06 reuses these functions to size a reply queue.
 * :func:`filter_tweets`, :func:`counts_over_time`, :func:`spikes`: volume and the spike rule;
   :func:`alert_summary`: how early a rule flags a peak and how many flags fall elsewhere.
 * :func:`mask_personal`: tweets as the course shows them, other people's @handles, e-mail
-  addresses and phone numbers masked.
+  addresses and phone numbers masked (the course's airline file is already redacted; this masks
+  any other export the same way).
 * :class:`ListeningCube`: everything the listening dashboard shows, counted once, then sliced;
   :func:`listening_frame`: another organisation's messages (lesson 08: the health department's
   questions) mapped onto the dashboard's columns, with the words it names them by
@@ -649,8 +650,9 @@ def mask_personal(texts: Iterable[str], keep: Iterable[str | None] = ()) -> pd.S
     airlines' own accounts). HTML entities are unescaped.
 
     The published texts name other people's accounts and hold some writers' e-mail addresses and
-    phone numbers. The course keeps the file as published (its counts and checksum are tested) but
-    masks these wherever it shows a tweet.
+    phone numbers. The course's copy, ``airline_tweets.csv``, is already redacted
+    (``datasets/redact_airline_tweets.py``); the course still masks wherever it shows a tweet, so
+    that a learner's own export, shown in the same widgets, is masked too.
     """
     s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
     kept = {str(h).lower() for h in keep if h}

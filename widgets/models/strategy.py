@@ -21,10 +21,12 @@ missing; every other function takes what it returns.
   followers), with a bootstrap over posts; :meth:`TradeOff.shift` turns the differences into what
   a given conversational share of posts is expected to change per week. This is an association in
   observational data, not a causal effect: posts differ in more than their style.
-* **The test** (:func:`ab_design`): a two-arm test of broadcast against conversational posts. Its
-  sample size and power come from statsmodels (``TTestIndPower``), on the metric's observed mean
-  and standard deviation per post in the baseline; the weeks it needs follow from the account's
-  posts per week.
+* **The test** (:func:`ab_design`): a two-arm test of broadcast against conversational posts,
+  each post's style assigned at random. Its sample size and power come from statsmodels
+  (``TTestIndPower``), on the metric's observed mean and standard deviation per post in the
+  baseline, with the lifted arm's spread grown in proportion to the lift (:func:`spread_both`);
+  the weeks it needs follow from the account's posts per week. :func:`simulated_power` checks
+  the calculation by resampling the account's own posts.
 
 Pure functions and frozen dataclasses: DataFrames and numbers in, numbers and tables out. Bad
 input raises :class:`StrategyError`, whose message is one plain sentence.
@@ -51,7 +53,7 @@ __all__ = [
     "MetricBaseline", "Posts", "Shift", "StrategyError", "TargetCheck", "TradeOff", "ab_design",
     "audit", "bootstrap_means", "check_target", "conversational_by_text", "last_weeks", "metric_values",
     "parse_date", "parse_number", "plan_start", "posts_per_week", "prepare", "recent",
-    "text_rule_agreement", "trade_off",
+    "simulated_power", "spread_both", "text_rule_agreement", "trade_off",
 ]
 
 #: "Now": the baseline is the last 13 weeks (a quarter) of the data, ending at its last post.
@@ -82,7 +84,8 @@ OBJECTIVES: dict[str, str] = {
                "(marketing).",
     "energizing": "Energizing: find the most enthusiastic customers and help them spread the word "
                   "(word of mouth).",
-    "supporting": "Supporting: help customers support each other (and answer them yourself).",
+    "supporting": "Supporting: help customers support each other (a forum, a community, answers "
+                  "they share).",
     "embracing": "Embracing: bring customers into how the business works, such as designing "
                  "products with them (the hardest).",
 }
@@ -466,10 +469,10 @@ class Audit:
     @property
     def baseline_label(self) -> str:
         """How the baseline is named in sentences: "last 13 weeks", or, for data spanning less,
-        "all 2.7 weeks of data"."""
+        "whole 2.7 weeks of data"."""
         if self.baseline_weeks >= BASELINE_WEEKS:
             return f"last {BASELINE_WEEKS} weeks"
-        return f"all {self.baseline_weeks:.1f} weeks of data"
+        return f"whole {self.baseline_weeks:.1f} weeks of data"
 
 
 def weeks_before_end(when: pd.Series, end: pd.Timestamp) -> np.ndarray:
@@ -712,16 +715,18 @@ def check_target(audit: Audit, row: int, metric: str, value: object, by: object,
                         f"{m.show(base.high)}): the account could get there by chance, and "
                         "nobody could tell it had moved")
     if weeks_needed is not None and math.isfinite(weeks_needed) and weeks_needed > weeks_left:
-        cautions.append(f"at {design.posts_per_week:.1f} posts a week, telling a change of this "
-                        f"size from noise takes about {_weeks(weeks_needed)} of posts "
-                        f"({design.total_posts:,} posts, {design.short()}), and the date is "
-                        f"{_weeks(weeks_left)} away")
+        cautions.append(f"at {design.posts_per_week:.1f} posts a week, even a randomised test "
+                        f"would need about {_weeks(weeks_needed)} of posts "
+                        f"({design.total_posts:,} posts, {design.short()}) to tell a change of "
+                        f"this size from noise, and the date is {_weeks(weeks_left)} away")
     if cautions:
         return TargetCheck(row, metric, "caution", f"Target {row}: {target} is {times}; but "
                            + "; and ".join(cautions) + ".", value=number, by=when, ratio=ratio,
                            weeks_needed=weeks_needed)
-    enough = (f" Telling a change of this size from noise takes about {_weeks(weeks_needed)} of "
-              f"posts ({design.short()}), within the {_weeks(weeks_left)} to the date."
+    enough = (f" A randomised test would tell a change of this size from noise in about "
+              f"{_weeks(weeks_needed)} of posts ({design.short()}), within the "
+              f"{_weeks(weeks_left)} to the date; comparing before with after cannot separate the "
+              "plan from season and growth."
               if weeks_needed is not None and math.isfinite(weeks_needed) else "")
     return TargetCheck(row, metric, "plausible", f"Target {row}: plausible. {target} is {times} "
                        f"(at most {MAX_MULTIPLE:g} times){history}.{enough}", value=number,
@@ -932,9 +937,12 @@ class Design:
     Half the posts are broadcast, half conversational, each post's style assigned at random (by
     platform when several are pooled). ``mean`` and ``sd`` are the metric's per post in the
     baseline (``sd``: pooled within platforms when several are pooled, ddof=1); the smallest
-    lift worth detecting is ``lift`` (0.2 = 20% of the mean); ``effect_size`` is Cohen's d,
-    lift x mean / sd. ``n_per_arm`` comes from statsmodels' ``TTestIndPower.solve_power``,
-    rounded up; ``weeks`` = both arms' posts / posts per week.
+    lift worth detecting is ``lift`` (0.2 = 20% of the mean). The lift is taken to multiply each
+    post's value, so the lifted arm's standard deviation is (1 + lift) x ``sd`` and the two arms'
+    pooled one is ``sd_both`` (:func:`spread_both`); ``effect_size`` is Cohen's d,
+    lift x mean / sd_both. ``n_per_arm`` comes from statsmodels' ``TTestIndPower.solve_power``,
+    rounded up; ``weeks`` = both arms' posts / posts per week. ``platform`` is "all" only when
+    several platforms are pooled (a single platform is named).
     """
 
     metric: str
@@ -955,8 +963,15 @@ class Design:
         return 2 * self.n_per_arm
 
     @property
+    def sd_both(self) -> float:
+        """The two arms' pooled standard deviation under the lift (see :func:`spread_both`)."""
+        return spread_both(self.sd, self.lift)
+
+    @property
     def weeks(self) -> float:
-        return self.total_posts / self.posts_per_week if self.posts_per_week > 0 else math.inf
+        if self.posts_per_week <= 0:
+            return math.inf
+        return round(self.total_posts / self.posts_per_week, 9)  # 60 / (60 / 13) is 13, not 13.000...02
 
     def short(self) -> str:
         sided = "two-sided" if self.alternative == "two-sided" else "one-sided"
@@ -974,6 +989,51 @@ class Design:
                                             alpha=self.alpha, ratio=1.0,
                                             alternative=self.alternative)
         return out
+
+
+def spread_both(sd: float, lift: float) -> float:
+    """The standard deviation of both arms of a test together, when the lift multiplies each
+    post's value: the lifted arm's spread is (1 + lift) x ``sd``, and Cohen's d pools the two,
+    sqrt((sd**2 + ((1 + lift) * sd)**2) / 2).
+
+    A count (comments, likes) that a style multiplies spreads out in proportion: ignoring it
+    (dividing by ``sd`` alone) makes the test look stronger than it is, the more so the larger
+    the lift."""
+    return float(sd) * math.sqrt((1.0 + (1.0 + float(lift)) ** 2) / 2.0)
+
+
+def simulated_power(values: Sequence[float] | np.ndarray | pd.Series, lift: float,
+                    n_per_arm: int, alpha: float = 0.05, alternative: str = "two-sided",
+                    n_sim: int = 2000, seed: int = SEED) -> float:
+    """The share of ``n_sim`` simulated tests that find the lift: a check of a power calculation
+    on the account's own posts, skew and all.
+
+    Each simulated test draws two arms of ``n_per_arm`` posts from ``values`` (with replacement),
+    multiplies every post of the second arm by 1 + ``lift``, and runs the two-sample t-test
+    (scipy's ``ttest_ind``, ``alternative`` "two-sided" or "larger"). With ``lift`` = 0 it
+    returns how often the test "finds" a difference that is not there (it should be ``alpha``).
+    """
+    from scipy.stats import ttest_ind
+
+    pool = np.asarray(pd.Series(values, dtype="float64").dropna(), dtype=float)
+    if len(pool) < 2:
+        raise StrategyError("at least two posts with a value are needed to simulate a test")
+    if n_per_arm < 2:
+        raise StrategyError("each arm needs at least two posts")
+    if alternative not in ALTERNATIVES:
+        raise StrategyError(f"alternative must be 'two-sided' or 'larger', not {alternative!r}")
+    rng = np.random.default_rng(seed)
+    found = 0
+    chunk = max(1, _RESAMPLE_CELLS // (2 * n_per_arm))
+    for start in range(0, n_sim, chunk):
+        b = min(chunk, n_sim - start)
+        base = pool[rng.integers(0, len(pool), size=(b, n_per_arm))]
+        lifted = pool[rng.integers(0, len(pool), size=(b, n_per_arm))] * (1.0 + lift)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p = ttest_ind(lifted, base, axis=1,
+                          alternative="greater" if alternative == "larger" else "two-sided").pvalue
+        found += int(np.sum(p < alpha))
+    return found / n_sim
 
 
 def pooled_sd(values: pd.Series, groups: pd.Series) -> float:
@@ -1020,8 +1080,10 @@ def ab_design(posts: Posts, metric: str, lift: float = 0.2, alpha: float = 0.05,
         raise StrategyError(f"only {n_used} post{'s' * (n_used != 1)} with a value of {m.label} "
                             "in the last 13 weeks: too few to estimate its spread")
     mean = float(v.mean())
-    sd = (pooled_sd(v, window["platform"]) if platform == "all"
-          and window["platform"].nunique() > 1 else float(v.std(ddof=1)))
+    pooled = platform == "all" and window["platform"].nunique() > 1
+    sd = pooled_sd(v, window["platform"]) if pooled else float(v.std(ddof=1))
+    if platform == "all" and not pooled:  # one platform in the data: name it
+        platform = str(window["platform"].iloc[0])
     weeks = min(float(BASELINE_WEEKS), span_weeks(posts.frame))
     per_week = len(window) / weeks
     return _design(metric, platform, float(lift), float(alpha), float(power), alternative,
@@ -1056,7 +1118,7 @@ def _design(metric: str, platform: str, lift: float, alpha: float, power: float,
     if not (math.isfinite(sd) and sd > 0 and math.isfinite(mean) and mean > 0):
         raise StrategyError(f"{METRICS[metric].label} has no spread or no positive mean in the "
                             "last 13 weeks, so no lift of it can be sized")
-    d = lift * mean / sd
+    d = lift * mean / spread_both(sd, lift)
     n = _n_per_arm(round(d, 12), alpha, power, alternative)
     return Design(metric=metric, platform=platform, lift=lift, alpha=alpha, power=power,
                   alternative=alternative, mean=mean, sd=sd, n_used=n_used, effect_size=d,

@@ -1,8 +1,9 @@
-"""Lesson 06, answering: five checked questions and one reflection on the support threads.
+"""Lesson 06, answering: six checked questions and one reflection.
 
-Each question asks for a method of the lesson on a slice the lesson did not compute: another
-platform and year, another speed, another grouping, the other kind of selective desk. Expected
-answers are computed from the shipped data with the course's models when a check runs.
+Each question asks for a method of the lesson on a slice the lesson did not compute: on the
+synthetic support threads, another platform and year, another speed, another grouping, the other
+kind of selective desk; on the real airline tweets, another airline and rule for the desk's peak.
+Expected answers are computed from the shipped data with the course's models when a check runs.
 """
 
 from __future__ import annotations
@@ -18,14 +19,19 @@ import pandas as pd
 from ..checks import CORRECT, INCORRECT, ChoiceQuestion, Mistake, Question, Reflection, Verdict
 from ..data import load
 from ..models.answering import (
+    DEFAULT_RULE,
     FIT_YEAR,
     TEST_YEAR,
     HeldOut,
+    PeakLoad,
     held_out,
     naive_and_change,
+    peak_load,
+    queue_by_hour,
     reply_effect,
     selective_desk,
 )
+from ..models.listening import distinct_tweets, filter_tweets
 
 LESSON = "06"
 #: q1: first-response times on one platform in one year.
@@ -36,6 +42,9 @@ Q2_PLATFORM, Q2_WITHIN = "x", 60
 Q3_BY, Q3_WITHIN = "issue_type", 20
 #: q5: the desk that answered the angriest customers.
 Q5_ANSWERS = "angriest"
+#: q6: the real tweets: one airline's busiest hour against its median hour, under another rule,
+#: from the day its collection starts.
+Q6_AIRLINE, Q6_RULE, Q6_START = "American", "negative or question", "2015-02-22"
 
 
 @cache
@@ -388,6 +397,81 @@ q5 = ChoiceQuestion(
                 "only outcomes it is linked to.", test=lambda a: a == "d"),
         Mistake("Compute both: here the naive gap and the change gap agree.",
                 test=lambda a: a == "b" and _q5_reading() != "b"),
+    ],
+)
+
+# ----------------------------------------------------------------------------- q6: the peak, on real tweets
+
+
+@cache
+def _tweets() -> pd.DataFrame:
+    return load("airline_tweets")
+
+
+@cache
+def _q6_load(rule: str = Q6_RULE, start: str | None = Q6_START, distinct: bool = True) -> PeakLoad:
+    tweets = distinct_tweets(_tweets()) if distinct else _tweets()
+    return peak_load(queue_by_hour(filter_tweets(tweets, Q6_AIRLINE, start=start), rule=rule))
+
+
+def _q6(rule: str = Q6_RULE, start: str | None = Q6_START, distinct: bool = True) -> float:
+    return _q6_load(rule, start, distinct).peak_to_median
+
+
+def _q6_all_tweets() -> float:
+    """Busiest over median hour of ALL tweets to the airline, not only those needing an answer."""
+    counts = queue_by_hour(filter_tweets(distinct_tweets(_tweets()), Q6_AIRLINE, start=Q6_START))["tweets"]
+    return float(counts.max() / counts.median())
+
+
+def _q6_close_variant(a: object) -> bool:
+    """Within 2% of the lesson's rule, of counting rows, or of counting every tweet: three slips
+    whose ratios lie too close together to tell apart."""
+    x = _number(a)
+    return x is not None and any(math.isclose(x, v, rel_tol=0.02) for v in (
+        _q6(rule=DEFAULT_RULE), _q6(distinct=False), _q6_all_tweets()))
+
+
+q6 = Question(
+    LESSON, "q6", "american_peak_ratio",
+    expected=lambda: _q6(),
+    title=f"Real tweets: {Q6_AIRLINE}'s busiest hour over its median hour, rule '{Q6_RULE}'",
+    rtol=0.003,
+    hints=[
+        f"Keep one row per tweet (`distinct_tweets`), then the tweets to {Q6_AIRLINE} from "
+        f"{Q6_START} (`filter_tweets(..., '{Q6_AIRLINE}', start='{Q6_START}')`): before that day the "
+        "file holds almost none of its tweets.",
+        f"Count, hour by hour, the tweets that needed an answer under the rule '{Q6_RULE}': "
+        f"`queue_by_hour(mine, rule='{Q6_RULE}')` (hours with none count as 0).",
+        "`peak_load(...)` gives the busiest hour's count (`.peak`) and the median hour's "
+        "(`.median`). The answer is `.peak / .median`, to at least two decimals.",
+    ],
+    mistakes=[
+        Mistake(f"Your median hour includes the days before {Q6_START}, when the file holds almost no "
+                f"tweets to {Q6_AIRLINE} (its collection starts then): the empty hours pull the median "
+                f"to 0. Start on {Q6_START}, as the lesson did.",
+                test=lambda a: (x := _number(a)) is not None and math.isinf(x)),
+        Mistake("That is the busiest hour's count: the question asks how many times the median "
+                "hour's count it is (busiest / median).", value=lambda: float(_q6_load().peak)),
+        Mistake("That is the median hour's count: divide the busiest hour's count by it.",
+                value=lambda: float(_q6_load().median)),
+        Mistake("That is median / busiest: the question asks for busiest / median.",
+                value=lambda: 1 / _q6()),
+        Mistake("That is a percentage: give the ratio (e.g. 1.5, not 150).",
+                value=lambda: 100 * _q6()),
+        Mistake("That divides by the 90th-percentile hour: the question asks for the median hour.",
+                value=lambda: float(_q6_load().peak / _q6_load().p90)),
+        Mistake("That divides by the mean hour, which the busiest hours pull up: the question asks for "
+                "the median hour.", value=lambda: float(
+                    _q6_load().peak / (_q6_load().need / _q6_load().hours))),
+        Mistake("Close, but not this count. Check three things: the rule is "
+                f"'{Q6_RULE}' (not the lesson's '{DEFAULT_RULE}'); one row per tweet "
+                f"(`distinct_tweets`: 155 tweets to {Q6_AIRLINE} appear twice); and only the tweets "
+                "that needed an answer are counted, not every tweet.", test=_q6_close_variant),
+        Mistake("Give the ratio to at least two decimals: one decimal is too coarse to check.",
+                test=lambda a: _close(a, round(_q6(), 1), rtol=1e-9)),
+        Mistake("Give the ratio as a number, not a sentence or an hour.",
+                test=lambda a: isinstance(a, str)),
     ],
 )
 

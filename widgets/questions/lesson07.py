@@ -62,6 +62,12 @@ def _near(value: float, rtol: float = 2e-3):
     return lambda a: _number(a) and math.isclose(float(a), value, rel_tol=rtol)
 
 
+def _percent(value: float):
+    """An answer that is the value as a percent: exact, or rounded to 0-2 decimals."""
+    return lambda a: _number(a) and (math.isclose(float(a), 100 * value, rel_tol=2e-3)
+                                     or any(float(a) == round(100 * value, p) for p in (0, 1, 2)))
+
+
 def _rounded(value: float, places: int):
     """An answer that is the value rounded to ``places`` decimals, but not the value itself."""
     return lambda a: (_number(a) and float(a) == round(value, places)
@@ -133,7 +139,7 @@ q1 = Question(
                 "as much. Reciprocity is about links (who replied to whom at least once).",
                 value=lambda: _replies_answered("forum")),
         Mistake("That is a percent: give reciprocity as a fraction between 0 and 1.",
-                test=lambda a: _number(a) and _near(100 * reciprocity(_slice("forum")))(a)),
+                test=lambda a: _percent(reciprocity(_slice("forum")))(a)),
         Mistake("Close, but rounded too far: keep three decimals.",
                 test=lambda a: any(_rounded(reciprocity(_slice("forum")), p)(a) for p in (1, 2))),
     ],
@@ -178,7 +184,7 @@ q2 = Question(
         Mistake("That is a number of replies, not a share: divide by everything the members wrote.",
                 value=lambda: _top_variant("comment_reply", "count")),
         Mistake("That is a percent: give a fraction between 0 and 1.",
-                test=lambda a: _number(a) and _near(100 * top_share(_slice("comment_reply")))(a)),
+                test=lambda a: _percent(top_share(_slice("comment_reply")))(a)),
         Mistake("Close, but rounded too far: keep three decimals.",
                 test=lambda a: any(_rounded(top_share(_slice("comment_reply")), p)(a)
                                    for p in (1, 2))),
@@ -221,7 +227,7 @@ q3 = Question(
         Mistake("That is a number of ideas: divide the ideas shipped by the ideas posted.",
                 value=lambda: _stage("shipped")),
         Mistake("That is a percent: give a fraction between 0 and 1.",
-                test=lambda a: _number(a) and _near(100 * idea_conversion(_ideas(), CATEGORY))(a)),
+                test=lambda a: _percent(idea_conversion(_ideas(), CATEGORY))(a)),
         Mistake("That is another category's conversion: keep \"sustainability\".",
                 test=lambda a: _number(a) and any(
                     _near(idea_conversion(_ideas(), c), 1e-3)(a)
@@ -255,12 +261,12 @@ def _drop(context: str | None, take_out: str) -> float:
 
 
 def _brand_reading() -> str:
-    forum, everything = _drop("forum", "brand"), _drop(None, "brand")
+    forum, comments = _drop("forum", "brand"), _drop("comment_reply", "brand")
     if forum < 0:
         return "d"
     if forum >= 0.2:
         return "a"
-    return "b" if everything >= 0.2 else "c"
+    return "b" if comments >= 0.2 else "c"
 
 
 q4 = ChoiceQuestion(
@@ -272,15 +278,16 @@ q4 = ChoiceQuestion(
         "`community_state(encode(forum), take_out=\"brand\").largest_group` is the share of the "
         "forum's accounts still in one connected group without the brand; compare it with "
         "`community_state(encode(forum)).largest_group`.",
-        "Do the same for all the replies (`interactions`), as the lesson did: how much of that "
-        "network stays in one group without the brand?",
-        "Compare the two drops: which network hangs on the brand?",
+        "Do the same for the comment replies (`comments`) and for all the replies "
+        "(`interactions`), as the lesson did: how much of each stays in one group without the "
+        "brand?",
+        "Compare the drops: which network hangs on the brand?",
     ],
     mistakes=[
         Mistake("Check the numbers: without the brand, how much of the forum stays in one "
                 "connected group? Compare that with the drop for all replies.", value="a"),
-        Mistake("In the forum little changes, but the lesson's network (all replies) lost a large "
-                "share of its largest group without the brand: the comment threads do hang on it.",
+        Mistake("In the forum little changes, but the comment replies lost a large share of their "
+                "largest group without the brand: the comment threads do hang on it.",
                 value="c"),
         Mistake("The forum's largest group does not grow without the brand: it shrinks a little. "
                 "Taking a node out can only cut links, never add them.", value="d"),

@@ -4,7 +4,8 @@ a reflection. The learner's own plan (the canvas) is not graded.
 The lesson audited the whole account and sized a test of comments per post on Instagram. The
 exercise asks for the same methods on what the lesson did not compute: **Facebook's likes per
 post** (the applause a shift to conversation might cost) in the baseline, Facebook's posting
-volume, the size of a test of a 25% change in it (statsmodels), and the weeks that takes; then a
+volume, the size of a test of a 30% difference in it (statsmodels, with the two arms' spreads
+pooled), and the weeks that takes; then a
 reading of **TikTok's** reach by style, per post and per 1,000 followers, and a choice about a
 test too long to run.
 
@@ -21,10 +22,10 @@ import pandas as pd
 
 from ..checks import ChoiceQuestion, Mistake, Question, Reflection
 from ..data import load
-from ..models.strategy import BASELINE_WEEKS, Account, last_weeks, pooled_sd, span_weeks
+from ..models.strategy import BASELINE_WEEKS, Account, last_weeks, pooled_sd, span_weeks, spread_both
 
 LESSON = "09"
-PLATFORM, METRIC, LIFT = "facebook", "likes", 0.25
+PLATFORM, METRIC, LIFT = "facebook", "likes", 0.30
 TEST_PLATFORM = "tiktok"  # the reach reading (q5)
 
 
@@ -124,13 +125,19 @@ q2 = Question(
 # ----------------------------------------------------------------------------- q3, q4: the test
 
 
-def _effect_size(sd_ddof: int = 1, lift: float = LIFT, pooled: bool = False) -> float:
-    part = _slice(_baseline())[METRIC].astype(float)
+def _effect_size(sd_ddof: int = 1, lift: float = LIFT, pooled: bool = False,
+                 widen: float | None = None, frame: pd.DataFrame | None = None) -> float:
+    """Cohen's d of the exercise's test: the lift in likes over the two arms' pooled standard
+    deviation (today's, and (1 + lift) times it in the lifted arm). ``widen``: another factor for
+    the spread (1.0: today's spread alone), to compute a mistake; ``pooled``: every platform's
+    baseline posts (spread pooled within platforms); ``frame``: other posts than the baseline."""
+    frame = _baseline() if frame is None else frame
+    factor = spread_both(1.0, lift) if widen is None else widen
     if pooled:
-        b = _baseline()
-        return lift * float(b[METRIC].mean()) / pooled_sd(b[METRIC].astype(float),
-                                                           b["platform"].astype(str))
-    return lift * float(part.mean()) / float(part.std(ddof=sd_ddof))
+        return lift * float(frame[METRIC].mean()) / (factor * pooled_sd(
+            frame[METRIC].astype(float), frame["platform"].astype(str)))
+    part = _slice(frame)[METRIC].astype(float)
+    return lift * float(part.mean()) / (factor * float(part.std(ddof=sd_ddof)))
 
 
 def n_per_arm(alpha: float = 0.05, power: float = 0.8, alternative: str = "two-sided",
@@ -153,23 +160,40 @@ def _raw_n(effect_size: float) -> float:
     return float(TTestIndPower().solve_power(effect_size=effect_size, alpha=0.05, power=0.8))
 
 
+def _spread_factor(widen: float) -> object:
+    return lambda a: _near(a, n_per_arm(effect_size=_effect_size(widen=widen)), 0.01)
+
+
 q3 = Question(
     LESSON, "q3", "n_per_arm",
     expected=lambda: n_per_arm(),
-    title="Posts per arm to detect a 25% lift in Facebook's likes per post (statsmodels)",
-    # careful variants are accepted: unrounded, a standard deviation with ddof=0 (numpy's default)
-    # or a z-test (NormalIndPower) land within 4 posts of the t-test's rounded-up answer
+    title="Posts per arm to detect a 30% difference in Facebook's likes per post (statsmodels)",
+    # careful variants are accepted: unrounded, a standard deviation with ddof=0 (numpy's default),
+    # a z-test (NormalIndPower), or the two arms' standard deviations averaged rather than pooled
+    # (sd x 1.15 instead of sd x 1.17) land within 4 posts of the t-test's rounded-up answer
     rtol=0, atol=4.0,
-    hints=["Cohen's d is the lift as a number of likes (25% of the mean) divided by the standard "
-           "deviation of likes per post, both from the baseline's Facebook posts.",
-           "`TTestIndPower().solve_power(effect_size=d, alpha=0.05, power=0.8, "
-           "alternative=\"two-sided\")` gives the posts in ONE arm; round up with `math.ceil`.",
-           "`fb = baseline[baseline[\"platform\"] == \"facebook\"][\"likes\"]`, `d = 0.25 * "
-           "fb.mean() / fb.std()`, then `n_per_arm = math.ceil(TTestIndPower().solve_power("
-           "effect_size=d, alpha=0.05, power=0.8, alternative=\"two-sided\"))`."],
+    hints=["Cohen's d is the difference in likes (30% of the mean) divided by the two arms' "
+           "standard deviation pooled: today's (the baseline's Facebook posts), and 1.3 times it "
+           "in the arm whose likes are 1.3 times as many.",
+           "Pooled: `sd * math.sqrt((1 + 1.3**2) / 2)`. Then `TTestIndPower().solve_power("
+           "effect_size=d, alpha=0.05, power=0.8, alternative=\"two-sided\")` gives the posts in "
+           "ONE arm; round up with `math.ceil`.",
+           "`fb = baseline[baseline[\"platform\"] == \"facebook\"][\"likes\"]`, `d = 0.30 * "
+           "fb.mean() / (fb.std() * math.sqrt((1 + 1.3**2) / 2))`, then `n_per_arm = math.ceil("
+           "TTestIndPower().solve_power(effect_size=d, alpha=0.05, power=0.8, "
+           "alternative=\"two-sided\"))`."],
     mistakes=[
+        Mistake("That divides by today's standard deviation alone: the arm with 1.3 times the "
+                "likes also spreads 1.3 times as wide, so pool the two: `sd * math.sqrt((1 + "
+                "1.3**2) / 2)`. Without it the test looks stronger than it is (the lesson's "
+                "simulation).", test=_spread_factor(1.0)),
+        Mistake("Square both arms' spreads before averaging: the pooled standard deviation is "
+                "`sd * math.sqrt((1 + 1.3**2) / 2)`, not `sd * math.sqrt((1 + 1.3) / 2)`.",
+                test=_spread_factor(((1 + 1.3) / 2) ** 0.5)),
+        Mistake("That is the lifted arm's spread alone (sd x 1.3): Cohen's d pools both arms' "
+                "spreads, `sd * math.sqrt((1 + 1.3**2) / 2)`.", test=_spread_factor(1.3)),
         Mistake("That is a one-sided test (alternative=\"larger\"): it only counts a change in one "
-                "direction. A cost in applause could go either way: use \"two-sided\".",
+                "direction. Conversation could cost applause or add to it: use \"two-sided\".",
                 test=lambda a: _near(a, n_per_arm(alternative="larger"), 0.01)),
         Mistake("That is for alpha = 0.01: the question asks for the usual 0.05.",
                 test=lambda a: _near(a, n_per_arm(alpha=0.01), 0.01)),
@@ -177,8 +201,8 @@ q3 = Question(
                 test=lambda a: _near(a, n_per_arm(power=0.9), 0.01)),
         Mistake("That is both arms together: solve_power gives the posts in ONE arm (the question "
                 "asks per arm).", test=lambda a: _near(a, 2 * n_per_arm(), 0.01)),
-        Mistake("Your effect size looks like 0.25 itself: Cohen's d is the lift in likes (0.25 x "
-                "the mean) divided by the standard deviation of likes per post.",
+        Mistake("Your effect size looks like 0.3 itself: Cohen's d is the difference in likes "
+                "(0.3 x the mean) divided by the pooled standard deviation of likes per post.",
                 test=lambda a: _near(a, n_per_arm(effect_size=LIFT), 0.01)),
         Mistake("Far too few: the effect size must be in standard deviations (divide the lift in "
                 "likes by the standard deviation), not in likes.",
@@ -193,12 +217,12 @@ q3 = Question(
                 "Facebook's mean and standard deviation.",
                 test=lambda a: _near(a, n_per_arm(effect_size=_effect_size(pooled=True)), 0.02)
                 or _near(a, n_per_arm(effect_size=LIFT * float(_baseline()[METRIC].mean())
-                                      / float(_baseline()[METRIC].std())), 0.02)),
+                                      / (spread_both(float(_baseline()[METRIC].std()), LIFT))),
+                         0.02)),
         Mistake("That uses Facebook's whole two years: the test's spread should be today's, the "
                 "baseline's.",
-                test=lambda a: _near(a, n_per_arm(effect_size=LIFT * float(
-                    _slice(_posts())[METRIC].mean()) / float(_slice(_posts())[METRIC].std())),
-                    0.02)),
+                test=lambda a: _near(a, n_per_arm(effect_size=_effect_size(frame=_posts())),
+                                     0.02)),
     ],
 )
 

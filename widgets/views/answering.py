@@ -214,6 +214,8 @@ def queue_sizer(tweets: pd.DataFrame | ReplyQueue | None = None) -> w.Box:
         load_ = s.load
         others = "; ".join(f"{html.escape(r)}: {n:,}" for r, n in s.by_rule.items() if r != s.rule)
         low, high = min(s.by_rule.values()), max(s.by_rule.values())
+        spread = (f"the broadest rule counts {high / low:.1f} times as many as the narrowest"
+                  if low else "the narrowest rule counts none")
         behind = load_.peak - load_.median
         return (f"<b>{who}, {days}: {s.need:,} of {s.tweets:,} tweets needed an answer under the "
                 f"rule '{html.escape(s.rule)}' ({_pct(s.need / s.tweets)}).</b> The busiest hour, "
@@ -221,9 +223,8 @@ def queue_sizer(tweets: pd.DataFrame | ReplyQueue | None = None) -> w.Box:
                 f"takes {load_.peak} replies an hour at that peak, against {load_.median:.0f} in the "
                 f"median hour and {load_.p90:.0f} in the 90th-percentile hour. A desk staffed for the "
                 f"median hour falls {behind:.0f} replies behind in the peak one. Other rules count: "
-                f"{others} (from {low:,} to {high:,}: the count depends on the rule as much as on the "
-                "customers). These are the tweets in this collection, not every tweet the airline "
-                "received.")
+                f"{others} (from {low:,} to {high:,}: {spread}). These are the tweets in this "
+                "collection, not every tweet the airline received.")
 
     def update(_change: object = None) -> None:
         s = current()

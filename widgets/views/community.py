@@ -154,16 +154,17 @@ def _stability_words(state: CommunityState) -> str:
     if st is None:
         return ""
     if st.overlap >= 0.9:
-        verdict = "the list is stable enough to act on"
+        verdict = "counting noise barely moves the list"
     elif st.overlap >= 0.7:
-        verdict = "most of the list is stable, not all of it"
+        verdict = "counting noise moves part of the list"
     else:
         verdict = "the list changes a lot from one resample to the next: do not act on it alone"
     order = ("" if math.isnan(st.spearman) else
              f"; the order within it agrees with the original at Spearman {st.spearman:.2f}")
     return (f" Resample the replies {st.samples} times and the top {st.top} by replies written keep "
             f"{pct(st.overlap)} of their places (a random pick would keep {pct(st.chance, 1)})"
-            f"{order}: {verdict}.")
+            f"{order}: {verdict}. Resampling cannot see people joining, leaving or burning out: "
+            "compare the next period before acting on the list.")
 
 
 def map_sentence(window: Window, state: CommunityState, base: CommunityState, measure: str,
@@ -189,9 +190,10 @@ def map_sentence(window: Window, state: CommunityState, base: CommunityState, me
     if table["brand"].any():
         row = table[table["brand"]].iloc[0]
         brand = (f" The brand wrote {pct(state.brand_replies / state.replies)} of the replies, "
-                 f"talked with {int(row['degree']):,} accounts and sits on "
-                 f"{pct(row['betweenness'])} of the shortest reply paths between two other "
-                 "accounts (betweenness).")
+                 f"talked with {int(row['degree']):,} accounts and has betweenness "
+                 f"{row['betweenness']:.3f}: averaged over every ordered pair of other accounts, "
+                 "that share of the shortest chains of replies between them runs through it (a "
+                 "pair no chain joins counts as zero).")
     ranked = state.ranked(measure)
     lead = ""
     if len(ranked):

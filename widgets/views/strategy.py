@@ -36,6 +36,7 @@ from ..figures.strategy import (
 )
 from ..models.strategy import (
     ALTERNATIVES,
+    MAX_MULTIPLE,
     METRICS,
     OBJECTIVES,
     Account,
@@ -253,8 +254,10 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
         target_rows += [w.HBox([pick]), w.HBox([number, when]), verdict]
     measures_box = w.VBox([
         w.HTML("<p>A SMART target (Doran, 1981) is a number, on a metric the course computes, "
-               "with a date. Each is checked against the baseline: more than 3 times the current "
-               "value is flagged.</p>"), *target_rows])
+               "with a date, measured like the baseline (the mean per post). Each is checked "
+               f"against the baseline: more than {MAX_MULTIPLE:g} times the current value (a round "
+               "number the course chose, not a law) is flagged as implausible; more than this "
+               "account ever rose in a year gets a reconsider.</p>"), *target_rows])
 
     # -- 6 test ----------------------------------------------------------------------------------
     testable = [(METRICS[k].label, k) for k in account.testable]
@@ -354,7 +357,7 @@ def strategy_canvas(posts: Any = None, *, name: str | None = None,
             weeks = (f"{math.ceil(d.weeks)} weeks" if d.weeks <= 104 else f"{d.weeks / 52:.1f} years")
             lines.append(f"<b>6 Test:</b> {d.total_posts:,} posts ({weeks}) to detect a "
                          f"{d.lift:.0%} lift in {_text(METRICS[d.metric].label)} "
-                         f"({'all platforms' if d.platform == 'all' else d.platform}; "
+                         f"({'all platforms' if d.platform == 'all' else _text(d.platform)}; "
                          f"{_text(d.short())}).")
         else:
             lines.append(f"<b>6 Test:</b> {_text(state['design_problem'] or 'not sized')}")
