@@ -979,6 +979,8 @@ def build_interactions(posts: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFr
 # --------------------------------------------------------------------------------------------
 # Lesson 08: Harbour City Health flu-vaccine campaign
 # --------------------------------------------------------------------------------------------
+# platform: posts per week, followers at the start and the end, engagement per follower,
+# (likes, comments, shares) mix, impressions per follower
 HEALTH_PLATFORM = {
     "facebook": (3.0, 22_000, 23_500, 0.0009, (0.75, 0.13, 0.12), 0.08),
     "instagram": (2.5, 9_000, 10_500, 0.005, (0.88, 0.07, 0.05), 0.15),
@@ -1022,38 +1024,91 @@ HEALTH_TOPICS = {
 }
 
 
+# BUILT IN (lesson 08). The campaign runs from HEALTH_START to HEALTH_END; interest (a factor on
+# every post's engagement) peaks HEALTH_SEASON_PEAK of the way through (mid-October), with width
+# HEALTH_SEASON_WIDTH, and ranges from HEALTH_SEASON_FLOOR to HEALTH_SEASON_FLOOR + HEALTH_SEASON_GAIN.
+HEALTH_START, HEALTH_END = "2025-09-15", "2025-12-14 23:59:59"
+HEALTH_SEASON_PEAK = 0.35
+HEALTH_SEASON_WIDTH = 0.3
+HEALTH_SEASON_FLOOR = 0.7
+HEALTH_SEASON_GAIN = 0.6
+# Posts are published between these hours (from, to excluded), every day of the week.
+HEALTH_POSTING_HOURS = (8, 19)
+# The share of each style (in STYLES' order): half the posts are broadcasts.
+HEALTH_STYLE_SHARE = [0.5, 0.15, 0.15, 0.08, 0.12]
+# Formats off TikTok (text, image, video, link); every TikTok post is a video.
+HEALTH_FORMATS = ["text", "image", "video", "link"]
+HEALTH_FORMAT_SHARE = [0.2, 0.35, 0.2, 0.25]
+# A post's quality: log-normal with this spread (then times the season).
+HEALTH_QUALITY_SD = 0.55
+# The odd playful post travels far (cf. the CDC "Zombie Apocalypse" post): a behind-the-scenes post
+# gets, with chance HEALTH_PLAYFUL_CHANCE, HEALTH_PLAYFUL_BOOST times the quality (its
+# impressions grow as the quality to the power HEALTH_IMPRESSION_ELASTICITY, its engagement in
+# proportion). Which posts are boosted is not recorded, and does not depend on their text.
+HEALTH_PLAYFUL_CHANCE = 0.08
+HEALTH_PLAYFUL_BOOST = 8
+HEALTH_IMPRESSION_ELASTICITY = 0.8
+# Clicks to the booking page per impression: a link post, any other post (times the style's click
+# multiplier in STYLE_MULT, and noise).
+HEALTH_CTR_LINK = 0.02
+HEALTH_CTR_OTHER = 0.006
+# Every click books an appointment with the same chance, whatever the post, its style or reach.
+HEALTH_BOOKING_RATE = 0.12
+# Questions under a post: Poisson with mean HEALTH_QUESTIONS_BASE + HEALTH_QUESTIONS_PER_COMMENT x
+# the post's comments (so a style that draws comments draws questions), each asked an
+# exponentially distributed HEALTH_QUESTION_DELAY_MINUTES (mean) after the post; plus
+# HEALTH_DIRECT_MESSAGES direct messages at random times over the campaign.
+HEALTH_QUESTIONS_BASE = 1.0
+HEALTH_QUESTIONS_PER_COMMENT = 0.15
+HEALTH_QUESTION_DELAY_MINUTES = 300
+HEALTH_DIRECT_MESSAGES = 250
+# The share of each topic (in HEALTH_TOPICS' order), the same under every post and platform.
+HEALTH_TOPIC_SHARE = [0.22, 0.26, 0.1, 0.16, 0.16, 0.1]
+# The department answers a question with chance HEALTH_ANSWER_RATE, a question about a myth with
+# HEALTH_MYTHS_ANSWER_RATE (the same on every platform, at any hour).
+HEALTH_ANSWER_RATE = 0.62
+HEALTH_MYTHS_ANSWER_RATE = 0.45
+# Office hours: weekdays, from HEALTH_OFFICE_HOURS[0]:00 to HEALTH_OFFICE_HOURS[1]:59. Minutes to
+# an answer are log-normal: median HEALTH_OFFICE_MINUTES (spread HEALTH_OFFICE_SD) for a question
+# asked in office hours, median HEALTH_AFTER_HOURS_MINUTES (spread HEALTH_AFTER_HOURS_SD) outside.
+HEALTH_OFFICE_HOURS = (8, 17)
+HEALTH_OFFICE_MINUTES = 45
+HEALTH_OFFICE_SD = 1.0
+HEALTH_AFTER_HOURS_MINUTES = 600
+HEALTH_AFTER_HOURS_SD = 0.7
+
+
 def build_health() -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = _rng(10)
-    start, end = pd.Timestamp("2025-09-15"), pd.Timestamp("2025-12-14 23:59:59")
+    start, end = pd.Timestamp(HEALTH_START), pd.Timestamp(HEALTH_END)
     weeks = pd.date_range(start, end, freq="7D")
     rows = []
     for plat, (ppw, *_rest) in HEALTH_PLATFORM.items():
         for w, k in zip(weeks, rng.poisson(ppw, len(weeks)), strict=True):
             for d in np.sort(rng.integers(0, 7, k)):
-                t = w + pd.Timedelta(days=int(d), hours=int(rng.integers(8, 19)),
+                t = w + pd.Timedelta(days=int(d), hours=int(rng.integers(*HEALTH_POSTING_HOURS)),
                                      minutes=int(rng.integers(0, 60)))
                 rows.append((plat, t))
     df = pd.DataFrame(rows, columns=["platform", "posted_at"])
     df = df.sort_values(["posted_at", "platform"], kind="stable").reset_index(drop=True)
     n = len(df)
     frac = ((df["posted_at"] - start) / (end - start)).to_numpy()
-    season = np.exp(-((frac - 0.35) / 0.3) ** 2)  # interest peaks in October
+    season = np.exp(-((frac - HEALTH_SEASON_PEAK) / HEALTH_SEASON_WIDTH) ** 2)  # peaks in October
     out = {k: [] for k in ["format", "style", "text", "followers", "impressions", "reach",
                            "likes", "comments", "shares", "clicks", "bookings"]}
     for i in range(n):
         plat = df.at[i, "platform"]
         ppw, f0, f1, er, (sl, sc, ss), ipf = HEALTH_PLATFORM[plat]
-        st = STYLES[rng.choice(5, p=[0.5, 0.15, 0.15, 0.08, 0.12])]
-        fm = "video" if plat == "tiktok" else str(rng.choice(["text", "image", "video", "link"],
-                                                             p=[0.2, 0.35, 0.2, 0.25]))
+        st = STYLES[rng.choice(5, p=HEALTH_STYLE_SHARE)]
+        fm = "video" if plat == "tiktok" else str(rng.choice(HEALTH_FORMATS, p=HEALTH_FORMAT_SHARE))
         fol = int(f0 * (f1 / f0) ** frac[i])
-        q = rng.lognormal(0, 0.55) * (0.7 + 0.6 * season[i])
-        if st == "behind_the_scenes" and rng.random() < 0.08:
-            q *= 8  # the odd playful post travels far (cf. CDC zombie post)
+        q = rng.lognormal(0, HEALTH_QUALITY_SD) * (HEALTH_SEASON_FLOOR + HEALTH_SEASON_GAIN * season[i])
+        if st == "behind_the_scenes" and rng.random() < HEALTH_PLAYFUL_CHANCE:
+            q *= HEALTH_PLAYFUL_BOOST  # the odd playful post travels far (cf. CDC zombie post)
         ml, mc, ms, mk = STYLE_MULT[st]
-        imp = max(1, int(fol * ipf * q ** 0.8 * rng.lognormal(0, 0.3)))
+        imp = max(1, int(fol * ipf * q ** HEALTH_IMPRESSION_ELASTICITY * rng.lognormal(0, 0.3)))
         base = fol * er * q
-        ctr = (0.02 if fm == "link" else 0.006) * mk * rng.lognormal(0, 0.3)
+        ctr = (HEALTH_CTR_LINK if fm == "link" else HEALTH_CTR_OTHER) * mk * rng.lognormal(0, 0.3)
         clicks = int(rng.binomial(imp, min(ctr, 1.0)))
         tmpl = str(rng.choice(HEALTH_TEXT[st]))
         out["format"].append(fm)
@@ -1067,7 +1122,7 @@ def build_health() -> tuple[pd.DataFrame, pd.DataFrame]:
         out["comments"].append(int(rng.poisson(base * sc * mc)))
         out["shares"].append(int(rng.poisson(base * ss * ms)))
         out["clicks"].append(clicks)
-        out["bookings"].append(int(rng.binomial(clicks, 0.12)))
+        out["bookings"].append(int(rng.binomial(clicks, HEALTH_BOOKING_RATE)))
     df.insert(0, "post_id", [f"H{i + 1:04d}" for i in range(n)])
     df["posted_at"] = _fmt_dt(df["posted_at"])
     for k, v in out.items():
@@ -1078,25 +1133,29 @@ def build_health() -> tuple[pd.DataFrame, pd.DataFrame]:
     # questions: about 2 per comment-bearing post plus direct messages
     qrows = []
     topics = list(HEALTH_TOPICS)
-    tp = [0.22, 0.26, 0.1, 0.16, 0.16, 0.1]
+    tp = HEALTH_TOPIC_SHARE
     posted = pd.to_datetime(df["posted_at"])
     for i in range(n):
-        for _ in range(rng.poisson(1.0 + 0.15 * df.at[i, "comments"])):
+        for _ in range(rng.poisson(HEALTH_QUESTIONS_BASE
+                                   + HEALTH_QUESTIONS_PER_COMMENT * df.at[i, "comments"])):
             top = topics[rng.choice(6, p=tp)]
-            at = posted.iat[i] + pd.Timedelta(minutes=int(rng.exponential(300)) + 1)
+            at = posted.iat[i] + pd.Timedelta(
+                minutes=int(rng.exponential(HEALTH_QUESTION_DELAY_MINUTES)) + 1)
             qrows.append((df.at[i, "post_id"], df.at[i, "platform"], at, top))
-    for _ in range(250):
+    for _ in range(HEALTH_DIRECT_MESSAGES):
         top = topics[rng.choice(6, p=tp)]
         at = start + pd.Timedelta(seconds=int(rng.integers(0, 91 * 86400)))
         qrows.append(("", str(rng.choice(PLATFORMS)), at, top))
     q = pd.DataFrame(qrows, columns=["post_id", "platform", "asked_at", "topic"])
     q = q.sort_values(["asked_at", "post_id"], kind="stable").reset_index(drop=True)
     m = len(q)
-    office = q["asked_at"].dt.hour.between(8, 17).to_numpy() & (
+    office = q["asked_at"].dt.hour.between(*HEALTH_OFFICE_HOURS).to_numpy() & (
         q["asked_at"].dt.day_of_week < 5).to_numpy()
-    answered = rng.random(m) < np.where(q["topic"] == "myths", 0.45, 0.62)
-    minutes = np.round(np.where(office, rng.lognormal(np.log(45), 1.0, m),
-                                rng.lognormal(np.log(600), 0.7, m)), 1)
+    answered = rng.random(m) < np.where(q["topic"] == "myths", HEALTH_MYTHS_ANSWER_RATE,
+                                        HEALTH_ANSWER_RATE)
+    minutes = np.round(np.where(
+        office, rng.lognormal(np.log(HEALTH_OFFICE_MINUTES), HEALTH_OFFICE_SD, m),
+        rng.lognormal(np.log(HEALTH_AFTER_HOURS_MINUTES), HEALTH_AFTER_HOURS_SD, m)), 1)
     q.insert(0, "question_id", [f"Q{i + 1:04d}" for i in range(m)])
     q.insert(3, "author_id", [_user(u) for u in rng.integers(9001, 9999, m)])
     q["text"] = [str(rng.choice(HEALTH_TOPICS[t])).format(place=rng.choice(PLACES))

@@ -13,7 +13,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..models.answering import (
-    ALL_AIRLINES,
     ARISE_2017,
     LITHIUM_2013,
     OUTCOMES,
@@ -25,7 +24,7 @@ from ..models.answering import (
     HeldOut,
     QueueSelection,
 )
-from ..models.listening import TIME_ZONE, hour_label
+from ..models.listening import ALL_TWEETS, period_label
 from ..style import COLOURS, PALETTE, register_template
 
 
@@ -300,31 +299,47 @@ def fill_desk(fig: go.Figure, o: DeskOutcome) -> None:
 # ----------------------------------------------------------------------------- the queue on real tweets
 
 
+#: What a reply queue's rules count, in a sentence: "{n} of {m} questions {phrase}".
+QUEUE_PHRASES = {"every message": "asked for an answer",
+                 "not answered within the hour": "were not answered within the hour",
+                 "never answered": "were never answered"}
+
+
+def _counted(s: QueueSelection) -> str:
+    """What the blue bars count: "needed an answer" (tweets, by a rule) or a reply queue's rule."""
+    return "needed an answer" if s.answered is None else QUEUE_PHRASES.get(s.rule, s.rule)
+
+
 def queue_title(s: QueueSelection, label: str | None = None) -> str:
-    who = "All tweets" if s.airline == ALL_AIRLINES else f"Tweets to {label or s.airline}"
+    words = s.words
+    who = words.who(s.airline, ALL_TWEETS, label)
     if s.problem:
         return f"{who}: nothing to show"
     load = s.load
-    return (f"{who}: {s.need:,} of {s.tweets:,} needed an answer ({_pct(s.need / s.tweets)});<br>"
-            f"at the peak, {hour_label(load.peak_hour)}, {load.peak} in one hour "
-            f"(median hour: {load.median:.0f})")
+    unit = words.unit
+    return (f"{who}: {s.need:,} of {s.tweets:,} {_counted(s)} ({_pct(s.need / s.tweets)});<br>"
+            f"at the peak, {period_label(load.peak_hour, unit)}, {load.peak} in one {unit} "
+            f"(median {unit}: {load.median:.0f})")
 
 
 def queue_figure(s: QueueSelection, label: str | None = None) -> go.Figure:
     """Per hour: tweets that needed an answer under the selection's rule (blue) stacked under the
-    other tweets (grey), and a dotted line at the median hour's count of tweets needing an answer."""
+    other tweets (grey), and a dotted line at the median hour's count of tweets needing an answer.
+    A reply queue's selection (``s.answered`` set): per period, in its own words, the messages
+    its rule counts (blue) and the others (grey)."""
+    words, counted = s.words, _counted(s)
     fig = go.Figure([
-        go.Bar(name="needed an answer (the rule)", marker_color=PALETTE[0], marker_line_width=0,
-               hovertemplate="%{x}: %{y} needed an answer<extra></extra>"),
-        go.Bar(name="other tweets", marker_color=COLOURS["neutral"], marker_line_width=0,
-               hovertemplate="%{x}: %{y} other tweets<extra></extra>"),
-        go.Scatter(mode="lines", name="median hour (needed an answer)",
+        go.Bar(name=f"{counted} (the rule)", marker_color=PALETTE[0], marker_line_width=0,
+               hovertemplate=f"%{{x}}: %{{y}} {counted}<extra></extra>"),
+        go.Bar(name=f"other {words.items}", marker_color=COLOURS["neutral"], marker_line_width=0,
+               hovertemplate=f"%{{x}}: %{{y}} other {words.items}<extra></extra>"),
+        go.Scatter(mode="lines", name=f"median {words.unit} ({counted})",
                    line={"color": PALETTE[7], "dash": "dot", "width": 1.5}, hoverinfo="skip"),
     ])
     fig.update_layout(template=register_template(), barmode="stack", bargap=0.05, height=440,
                       margin={"t": 95, "b": 130},
-                      xaxis={"title": f"hour ({TIME_ZONE})", "type": "date"},
-                      yaxis={"title": "tweets per hour (count)", "rangemode": "tozero"},
+                      xaxis={"title": f"{words.unit} ({words.time_zone})", "type": "date"},
+                      yaxis={"title": f"{words.items} per {words.unit} (count)", "rangemode": "tozero"},
                       legend={"orientation": "h", "y": -0.3, "yanchor": "top"})
     fill_queue(fig, s, label)
     return fig
@@ -332,7 +347,7 @@ def queue_figure(s: QueueSelection, label: str | None = None) -> go.Figure:
 
 def fill_queue(fig: go.Figure, s: QueueSelection, label: str | None = None) -> None:
     """Put ``s`` into a figure made by :func:`queue_figure` (in place)."""
-    x = [f"{h:%Y-%m-%d %H:%M}" for h in s.hours]
+    x = [f"{h:%Y-%m-%d %H:%M}" if s.words.unit == "hour" else f"{h:%Y-%m-%d}" for h in s.hours]
     need = [int(v) for v in s.need_per_hour]
     other = [int(t - n) for t, n in zip(s.tweets_per_hour, s.need_per_hour, strict=True)]
     fig.data[0].x, fig.data[0].y = x, need
@@ -342,5 +357,9 @@ def fill_queue(fig: go.Figure, s: QueueSelection, label: str | None = None) -> N
         fig.data[2].x, fig.data[2].y = [x[0], x[-1]], [median, median]
     else:
         fig.data[2].x, fig.data[2].y = [], []
-    fig.data[0].name = f"needed an answer ({s.rule})" if s.rule in RULES else "needed an answer"
+    if s.answered is None:
+        fig.data[0].name = f"needed an answer ({s.rule})" if s.rule in RULES else "needed an answer"
+    else:
+        fig.data[0].name = f"{_counted(s)} ({s.rule})"
+        fig.data[2].name = f"median {s.words.unit} ({_counted(s)})"
     fig.layout.title.text = queue_title(s, label)

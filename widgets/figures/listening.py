@@ -12,8 +12,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..models.listening import (
-    ALL_AIRLINES,
-    ALL_TWEETS,
     DAILY,
     PUBLISHED_VADER_F1,
     SENTIMENTS,
@@ -22,7 +20,7 @@ from ..models.listening import (
     Agreement,
     Selection,
     SpikeRule,
-    hour_label,
+    period_label,
 )
 from ..style import COLOURS, PALETTE, register_template
 
@@ -49,10 +47,12 @@ def _range(selection: Selection) -> str:
 
 
 def who(selection: Selection, airline_label: str | None = None) -> str:
-    """E.g. "Tweets to United about Late Flight" or "All tweets"."""
-    airline = airline_label or selection.airline
-    base = "All tweets" if selection.airline == ALL_AIRLINES else f"Tweets to {airline}"
-    return base if selection.reason == ALL_TWEETS else f"{base}, reason '{selection.reason}'"
+    """E.g. "Tweets to United, reason 'Late Flight'" or "All tweets" (in the selection's words)."""
+    return selection.words.who(selection.airline, selection.reason, airline_label)
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"1 {unit}" if n == 1 else f"{n} {unit}s"
 
 
 # ----------------------------------------------------------------------------- volume and spikes
@@ -62,19 +62,25 @@ def volume_title(selection: Selection, airline_label: str | None = None) -> str:
     """What the volume chart shows, in one line (two with the <br>)."""
     if selection.problem:
         return f"{who(selection, airline_label)}: nothing to show"
-    what = "all tweets" if selection.alert == "all" else f"negative tweets ({SOURCES[selection.source]})"
+    words = selection.words
+    what = (f"all {words.items}" if selection.alert == "all"
+            else f"negative {words.items} ({SOURCES[selection.source]})")
     flagged = selection.flagged
-    head = f"{who(selection, airline_label)}, {_range(selection)}: {selection.tweets:,} tweets"
+    head = f"{who(selection, airline_label)}, {_range(selection)}: {selection.tweets:,} {words.items}"
     if flagged.empty:
-        return f"{head};<br>the spike rule on {what} flags no hour"
+        return f"{head};<br>the spike rule on {what} flags no {words.unit}"
     top = flagged.iloc[0]
-    hours = "1 hour" if len(flagged) == 1 else f"{len(flagged)} hours"
-    return (f"{head};<br>the rule on {what} flags {hours}; the largest, "
-            f"{hour_label(flagged.index[0])}, had {int(top['count']):,} (limit {top['limit']:.0f})")
+    return (f"{head};<br>the rule on {what} flags {_plural(len(flagged), words.unit)}; the largest, "
+            f"{period_label(flagged.index[0], words.unit)}, had {int(top['count']):,} "
+            f"(limit {top['limit']:.0f})")
+
+
+def _x(selection: Selection, hours: pd.DatetimeIndex) -> list[str]:
+    return [f"{h:%Y-%m-%d %H:%M}" if selection.words.unit == "hour" else f"{h:%Y-%m-%d}" for h in hours]
 
 
 def _volume_traces(selection: Selection) -> list[dict]:
-    x = [f"{h:%Y-%m-%d %H:%M}" for h in selection.hours]
+    x = _x(selection, selection.hours)
     traces = []
     for s in SENTIMENTS:
         traces.append({"x": x, "y": selection.by_sentiment[s].astype(int).tolist() if len(x) else [],
@@ -83,9 +89,10 @@ def _volume_traces(selection: Selection) -> list[dict]:
     baseline = [None if math.isnan(v) else round(float(v), 2) for v in rule["baseline"]]
     limit = [None if math.isnan(v) else round(float(v), 2) for v in rule["limit"]]
     flagged = rule[rule["spike"]]
-    traces.append({"x": x, "y": baseline, "name": "baseline: median of the 24 hours before"})
+    window = f"{selection.spike_rule.window} {selection.spike_rule.unit}s"
+    traces.append({"x": x, "y": baseline, "name": f"baseline: median of the {window} before"})
     traces.append({"x": x, "y": limit, "name": "spike limit"})
-    traces.append({"x": [f"{h:%Y-%m-%d %H:%M}" for h in flagged.index],
+    traces.append({"x": _x(selection, flagged.index),
                    "y": flagged["count"].astype(int).tolist(), "name": "spike (the rule's count)"})
     return traces
 
@@ -108,8 +115,9 @@ def volume_figure(selection: Selection, airline_label: str | None = None) -> go.
     fig.update_layout(
         template=register_template(), barmode="stack", bargap=0.05, height=480,
         margin={"t": 95, "b": 150},
-        xaxis={"title": f"hour ({TIME_ZONE})", "type": "date"},
-        yaxis={"title": "tweets per hour (count)", "rangemode": "tozero"},
+        xaxis={"title": f"{selection.words.unit} ({selection.words.time_zone})", "type": "date"},
+        yaxis={"title": f"{selection.words.items} per {selection.words.unit} (count)",
+               "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.3, "yanchor": "top"},
     )
     fill_volume(fig, selection, airline_label)

@@ -12,7 +12,11 @@ Pure functions over two datasets:
   (:func:`bootstrap_difference`, :func:`reply_effect`, :func:`effect_by_speed`), who got answered
   (:func:`answered_share`), what a selective desk does to a naive comparison
   (:func:`selective_desk`, :func:`naive_and_change`), a triage rule chosen on one year and judged
-  on the next (:func:`held_out`), and the reply desk's estimates (:class:`ReplyDesk`).
+  on the next (:func:`held_out`), and the reply desk's estimates (:class:`ReplyDesk`);
+* any organisation's queue of messages with their answers (lesson 08: the health department's
+  questions), mapped by :func:`reply_queue` onto the support threads' columns (``opened_at``,
+  ``first_response_minutes``), so that :func:`first_response_summary`, :func:`answered_share`
+  and the queue widget (:meth:`QueueCube.from_queue`) serve it as they serve the threads.
 
 The reply effect in the support threads is BUILT IN by ``datasets/generate.py`` (its settings
 ``REPLY_BENEFIT``, ``REPLY_FADE_MINUTES``, ``PERSONAL_BONUS``, ``BUY_PER_BENEFIT``...), calibrated to
@@ -32,7 +36,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .listening import airline_handles, distinct_tweets, local_times, mask_personal, wilson_interval
+from .listening import (
+    TWEETS,
+    Vocabulary,
+    airline_handles,
+    distinct_tweets,
+    local_times,
+    mask_personal,
+    wilson_interval,
+)
 
 __all__ = [
     "ARISE_2017", "BOOT_SEED", "DEFAULT_RULE", "EVERYONE", "FIT_YEAR", "LITHIUM_2013", "NOBODY",
@@ -40,7 +52,8 @@ __all__ = [
     "SERVICE_REASONS", "SOCIALBAKERS_2013", "SPEED_BANDS", "SPROUT_2013", "SPROUT_2016",
     "TEST_YEAR", "TONES", "TRIAGE_CHOICES", "TRIAGE_GROUPS", "TWITTER_AMS_2015",
     "TWITTER_MORE_FAVOURABLE", "TWITTER_TELECOM_2016", "AnsweringError", "BootResult",
-    "DeskOutcome", "Estimate", "HeldOut", "QueueCube", "QueueSelection", "ReplyDesk",
+    "DeskOutcome", "Estimate", "HeldOut", "QueueCube", "QueueSelection", "ReplyDesk", "ReplyQueue",
+    "QUEUE_RULES", "QUEUE_DEFAULT_RULE", "QUEUE_WORDS", "reply_queue",
     "answer_flags", "answer_independence", "answered", "answered_share", "bootstrap_difference",
     "compare_triage",
     "effect_by_speed", "first_response_summary", "held_out", "mood_thirds", "naive_and_change",
@@ -237,6 +250,64 @@ def peak_load(counts: pd.Series | pd.DataFrame) -> PeakLoad:
 
 ALL_AIRLINES = "all airlines"
 
+#: What a reply queue's widget can count: every message (each asked for an answer), those not
+#: answered within the hour, those never answered.
+QUEUE_RULES: dict[str, str] = {
+    "every message": "each one asked for an answer",
+    "not answered within the hour": "answered after 60 minutes, or never",
+    "never answered": "no answer at all",
+}
+QUEUE_DEFAULT_RULE = "every message"
+# code = answered + 2 * answered within the hour
+_QUEUE_RULE_CODES: dict[str, frozenset[int]] = {
+    "every message": frozenset({0, 1, 3}),
+    "not answered within the hour": frozenset({0, 1}),
+    "never answered": frozenset({0}),
+}
+#: A reply queue's words unless told otherwise: messages, by group, counted by the day.
+QUEUE_WORDS = Vocabulary(item="message", items="messages", group="Group", all_groups="All groups",
+                         every="All messages", to_group="Messages in '{}'", reason="", any_reason="",
+                         about="{}", unit="day", time_zone="local time", labelled_by="",
+                         collection=False)
+
+
+@dataclass(frozen=True)
+class ReplyQueue:
+    """Messages that asked an organisation for an answer, with what became of them (see
+    :func:`reply_queue`): ``frame`` has ``opened_at``, ``first_response_minutes`` (empty: never
+    answered), ``answered`` and ``group``, plus the source's other columns."""
+
+    frame: pd.DataFrame
+    words: Vocabulary = QUEUE_WORDS
+
+
+def reply_queue(frame: pd.DataFrame, *, opened: str, minutes: str, group: str,
+                answered: str | None = None, words: Vocabulary = QUEUE_WORDS) -> ReplyQueue:
+    """Any table of messages and their answers as a :class:`ReplyQueue`, with the support threads'
+    column names, so that :func:`first_response_summary`, :func:`answered_share` and
+    :func:`answer_independence` (with ``by="group"`` or any other column) and the queue widget
+    serve it: ``opened`` (when the message came), ``minutes`` (to the first answer; empty: never
+    answered), ``group`` (what the widget filters), ``answered`` (optional True/False; it must
+    agree with ``minutes``). A column the frame lacks raises :class:`AnsweringError` naming it."""
+    _require(frame, [c for c in (opened, minutes, group, answered) if c], "data")
+    if not pd.api.types.is_datetime64_any_dtype(frame[opened]):
+        raise AnsweringError(f"the column {opened!r} holds no dates and times (load the data with "
+                             "widgets.data.load, or parse it with pd.to_datetime).")
+    waits = pd.to_numeric(frame[minutes], errors="coerce").astype(float)
+    if answered:
+        said = frame[answered].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        clash = np.flatnonzero(said != waits.notna().to_numpy())
+        if len(clash):
+            row = int(clash[0])
+            raise AnsweringError(f"row {row}: the column {answered!r} says "
+                                 f"{'answered' if said[row] else 'not answered'} but {minutes!r} "
+                                 f"{'is empty' if said[row] else 'holds a time'}; they must agree.")
+    out = frame.rename(columns={opened: "opened_at", minutes: "first_response_minutes"}).copy()
+    out["first_response_minutes"] = waits.to_numpy()
+    out["answered"] = waits.notna().to_numpy()
+    out["group"] = frame[group].to_numpy()
+    return ReplyQueue(out.reset_index(drop=True), words)
+
 
 @dataclass(frozen=True)
 class QueueSelection:
@@ -251,6 +322,12 @@ class QueueSelection:
     need_per_hour: np.ndarray
     by_rule: dict[str, int]  # tweets needing an answer under every rule, same selection
     problem: str | None = None
+    words: Vocabulary = TWEETS  # how the messages are named, and the period ("hours") counted
+    #: For a reply queue (:meth:`QueueCube.from_queue`): how many in the selection were answered,
+    #: and the median and 90th percentile of their minutes to an answer; None for tweets.
+    answered: int | None = None
+    wait_median: float | None = None
+    wait_p90: float | None = None
 
     @property
     def tweets(self) -> int:
@@ -274,24 +351,49 @@ class QueueCube:
         _require(tweets, ["tweet_id", "airline", "airline_sentiment", "negativereason", "text",
                           time_column], "tweets")
         data = distinct_tweets(tweets)
-        local = local_times(data[time_column]).dt.floor("h")
-        self.airlines = _categories(data["airline"])
+        self._build(data[time_column], data["airline"], _codes_of(answer_flags(data)), TWEETS,
+                    RULES, DEFAULT_RULE, _RULE_CODES)
+        self._minutes: np.ndarray | None = None  # tweets carry no answers
+
+    @classmethod
+    def from_queue(cls, queue: ReplyQueue) -> QueueCube:
+        """The queue widget's counts for a :class:`ReplyQueue`: messages per group x period
+        (``queue.words.unit``), the rules of :data:`QUEUE_RULES` (each message asked for an answer;
+        which were answered, and how fast), and each selection's answered share and waits."""
+        self = cls.__new__(cls)
+        frame = queue.frame
+        minutes = frame["first_response_minutes"].to_numpy(dtype=float)
+        answered_ = ~np.isnan(minutes)
+        codes = answered_.astype(np.int64) + 2 * (answered_ & (minutes <= 60)).astype(np.int64)
+        self._build(frame["opened_at"], frame["group"], codes, queue.words, QUEUE_RULES,
+                    QUEUE_DEFAULT_RULE, _QUEUE_RULE_CODES)
+        self._minutes = minutes[self._order]
+        return self
+
+    def _build(self, times: pd.Series, groups: pd.Series, codes: np.ndarray, words: Vocabulary,
+               rules: Mapping[str, str], default_rule: str,
+               rule_codes: Mapping[str, frozenset[int]]) -> None:
+        self.words, self.rules, self.default_rule = words, dict(rules), default_rule
+        local = local_times(times).dt.floor(words.freq)
+        self.airlines = _categories(groups)
         if len(local):
-            self.hours = pd.date_range(local.min(), local.max(), freq="h", name="hour")
+            self.hours = pd.date_range(local.min(), local.max(), freq=words.freq, name="hour")
         else:
             self.hours = pd.DatetimeIndex([], name="hour")
         self.days = pd.DatetimeIndex(self.hours.normalize().unique()) if len(self.hours) else \
             pd.DatetimeIndex([])
         h = max(len(self.hours), 1)
-        hour_index = ((local - self.hours[0]) // pd.Timedelta(hours=1)).to_numpy(dtype=np.int64) \
+        hour_index = ((local - self.hours[0]) // words.step).to_numpy(dtype=np.int64) \
             if len(self.hours) else np.zeros(0, dtype=np.int64)
-        air = pd.Categorical(data["airline"].astype(str), categories=self.airlines).codes.astype(np.int64)
-        codes = _codes_of(answer_flags(data))
+        air = pd.Categorical(groups.astype(str), categories=self.airlines).codes.astype(np.int64)
         ok = air >= 0
         flat = ((air * h + hour_index) * 8 + codes)[ok]
         self._cube = np.bincount(flat, minlength=len(self.airlines) * h * 8).reshape(
             len(self.airlines), h, 8)
-        self._masks = {rule: np.isin(np.arange(8), sorted(c)) for rule, c in _RULE_CODES.items()}
+        self._masks = {rule: np.isin(np.arange(8), sorted(c)) for rule, c in rule_codes.items()}
+        # each row's group and period, sorted by period: a selection's waits are one slice away
+        self._order = np.argsort(hour_index, kind="stable")
+        self._row_group, self._row_period = air[self._order], hour_index[self._order]
 
     def _per_hour(self, airline: str) -> np.ndarray:
         """hours x 8 flag codes, for one airline or all."""
@@ -303,22 +405,25 @@ class QueueCube:
         return self._cube[self.airlines.index(airline)]
 
     def select(self, airline: str = ALL_AIRLINES, start: object = None, end: object = None,
-               rule: str = DEFAULT_RULE) -> QueueSelection:
+               rule: str | None = None) -> QueueSelection:
         """Tweets and tweets needing an answer per hour, for whole days ``start`` to ``end``.
 
         An empty range, or an airline with no tweets in it, gives a selection whose ``problem``
         says so in a plain sentence (and zero counts)."""
-        _rule(rule)
+        rule = self.default_rule if rule is None else rule
+        if rule not in self.rules:
+            raise AnsweringError(f"there is no rule {rule!r}; choose one of: {', '.join(self.rules)}.")
+        words = self.words
         lo = pd.Timestamp(start).normalize() if start is not None else (
             self.days[0] if len(self.days) else None)
         hi = pd.Timestamp(end).normalize() if end is not None else (
             self.days[-1] if len(self.days) else None)
         per = self._per_hour(airline)[: len(self.hours)]
-        base = dict(airline=airline, rule=rule, start=lo, end=hi)
+        base = dict(airline=airline, rule=rule, start=lo, end=hi, words=words)
         empty = dict(hours=pd.DatetimeIndex([], name="hour"), tweets_per_hour=np.zeros(0, dtype=int),
-                     need_per_hour=np.zeros(0, dtype=int), by_rule={r: 0 for r in RULES})
+                     need_per_hour=np.zeros(0, dtype=int), by_rule={r: 0 for r in self.rules})
         if lo is None or hi is None:
-            return QueueSelection(**base, **empty, problem="There are no tweets in this data.")
+            return QueueSelection(**base, **empty, problem=f"There are no {words.items} in this data.")
         if lo > hi:
             return QueueSelection(**base, **empty, problem=(
                 f"The date range is empty: 'From' ({_date(lo)}) is after 'To' ({_date(hi)}). "
@@ -327,17 +432,37 @@ class QueueCube:
         part = per[shown]
         by_rule = {r: int(part[:, mask].sum()) for r, mask in self._masks.items()}
         selection = QueueSelection(**base, hours=self.hours[shown], tweets_per_hour=part.sum(axis=1),
-                                   need_per_hour=part[:, self._masks[rule]].sum(axis=1), by_rule=by_rule)
+                                   need_per_hour=part[:, self._masks[rule]].sum(axis=1), by_rule=by_rule,
+                                   **self._waits(airline, shown))
         if selection.tweets == 0:
-            who = "tweet" if airline == ALL_AIRLINES else f"tweet to {airline}"
+            who = words.item if airline == ALL_AIRLINES else (
+                f"tweet to {airline}" if words is TWEETS else f"{words.item} in '{airline}'")
             busy = np.flatnonzero(per.sum(axis=1))
             first = self.hours[busy[0]].normalize() if len(busy) else None
-            extra = (f" (its tweets in this file start on {_date(first)})"
+            extra = (f" (its {words.items} in this file start on {_date(first)})"
                      if first is not None and first > hi else "")
             return QueueSelection(**{**selection.__dict__, "problem": (
                 f"There is no {who} from {_date(lo)} to {_date(hi)} in this dataset{extra}. "
-                "Widen the dates or choose another airline.")})
+                f"Widen the dates or choose another {words.group.lower()}.")})
         return selection
+
+    def _waits(self, airline: str, shown: np.ndarray) -> dict[str, float | int | None]:
+        """For a reply queue: how many of the selection were answered, and their median and 90th
+        percentile minutes to an answer (nan when none was answered)."""
+        if self._minutes is None:
+            return {}
+        periods = np.flatnonzero(shown)
+        if not len(periods):
+            return {"answered": 0, "wait_median": math.nan, "wait_p90": math.nan}
+        lo, hi = np.searchsorted(self._row_period, [periods[0], periods[-1] + 1])
+        minutes = self._minutes[lo:hi]
+        if airline != ALL_AIRLINES:
+            minutes = minutes[self._row_group[lo:hi] == self.airlines.index(airline)]
+        minutes = minutes[~np.isnan(minutes)]
+        if not len(minutes):
+            return {"answered": 0, "wait_median": math.nan, "wait_p90": math.nan}
+        return {"answered": int(len(minutes)), "wait_median": float(np.median(minutes)),
+                "wait_p90": float(np.percentile(minutes, 90))}
 
 
 def _date(day: pd.Timestamp | None) -> str:
@@ -834,6 +959,10 @@ class ReplyDesk:
     OUTCOME_KEYS = ("later_spend_usd", "sentiment_change", "resolved")
 
     def __init__(self, threads: pd.DataFrame, n_boot: int = 1000, seed: int = BOOT_SEED) -> None:
+        if isinstance(threads, ReplyQueue):
+            raise AnsweringError("a reply queue records who was answered and how fast, not what "
+                                 "happened after the answer: the reply desk needs outcomes (later "
+                                 "spend, sentiment before and after, resolved). Use the queue sizer.")
         _require(threads, ["first_response_minutes", "reply_style", "issue_type", "platform",
                            "sentiment_before", "sentiment_after", "resolved", "later_spend_usd"],
                  "threads")

@@ -18,7 +18,10 @@ shipped file's size: lesson 06 reuses these functions to size a reply queue.
 * :func:`mask_personal`: tweets as the course shows them, other people's @handles, e-mail
   addresses and phone numbers masked (the course's airline file is already redacted; this masks
   any other export the same way).
-* :class:`ListeningCube`: everything the listening dashboard shows, counted once, then sliced.
+* :class:`ListeningCube`: everything the listening dashboard shows, counted once, then sliced;
+  :func:`listening_frame`: another organisation's messages (lesson 08: the health department's
+  questions) mapped onto the dashboard's columns, with the words it names them by
+  (:class:`Vocabulary`) and the period it counts them in.
 * :func:`negative_share`, :func:`reason_shares`, :func:`reason_table`: what people complain about,
   with n and a 95% interval; :func:`difference_interval`: the interval of a difference of shares.
 * :func:`explain_hour`: the evidence in one hour's tweets for what happened.
@@ -48,11 +51,12 @@ __all__ = [
     "NEGATIVE_REASONS", "PUBLISHED_VADER_F1", "SENTIMENTS", "SOURCES", "TIME_ZONE",
     "VADER_NEGATIVE", "VADER_POSITIVE", "Agreement", "HourEvidence", "ListeningCube",
     "ListeningError", "MASKS", "PLAY_FIRST_AIRLINE", "PLAY_FIRST_DAY", "Selection",
-    "SpikeRule", "AlertSummary", "Thresholds",
+    "SpikeRule", "AlertSummary", "Thresholds", "TWEETS", "ListeningFrame", "Vocabulary",
     "addressed_to", "airline_handles", "alert_summary", "best_thresholds", "compare_labels",
     "containing", "counts_over_time", "difference_interval",
     "day_profile", "distinct_tweets", "explain_hour", "filter_tweets", "first_alert", "full_days",
-    "hour_label", "local_times", "main_handle", "mask_personal", "negative_share", "periods_of",
+    "hour_label", "listening_frame", "local_times", "main_handle", "mask_personal", "negative_share",
+    "period_label", "periods_of",
     "phrase_table",
     "ranked_spikes",
     "reason_shares", "reason_table", "repeated_ids", "spikes", "strip_handles", "tweets_in_hour",
@@ -585,6 +589,11 @@ def hour_label(hour: pd.Timestamp, with_day: bool = True) -> str:
     return f"{hour:%a %b} {hour.day}, {hour:%H:%M}" if with_day else f"{hour:%H:%M}"
 
 
+def period_label(start: pd.Timestamp, unit: str = "hour") -> str:
+    """An hour as :func:`hour_label` gives it ("Sun Feb 22, 14:00"), a day as "Thu Oct 16"."""
+    return hour_label(start) if unit == "hour" else f"{start:%a %b} {start.day}"
+
+
 def tweets_in_hour(tweets: pd.DataFrame, hour: object, time_column: str = "tweet_created"
                    ) -> pd.DataFrame:
     """The tweets written in the hour that starts at ``hour`` (local wall time), earliest first."""
@@ -880,6 +889,103 @@ def explain_hour(tweets: pd.DataFrame, hour: object, handle: str | None = None,
                         handle=handle, top_words=_top_words(texts))
 
 
+# ----------------------------------------------------------------------------- whose messages, named how
+
+#: The periods a dashboard can count in: their pandas frequency and length.
+UNITS: dict[str, tuple[str, pd.Timedelta]] = {"hour": ("h", pd.Timedelta(hours=1)),
+                                              "day": ("D", pd.Timedelta(days=1))}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """How the listening dashboard and the queue sizer name what they count, and in what period.
+
+    The defaults are lesson 05's: tweets to airlines, with people's sentiment labels and the
+    airlines' negative reasons, counted by the hour in the published file's time zone. Lesson 08
+    names the health department's questions, by topic and platform, counted by the day.
+    """
+
+    item: str = "tweet"
+    items: str = "tweets"
+    group: str = "Airline"  # the name of the group control
+    all_groups: str = "All airlines"  # its option for every group
+    every: str = "All tweets"  # a selection of every group, in a sentence or title
+    to_group: str = "Tweets to {}"  # a selection of one group
+    reason: str = "Negative reason"  # the second filter's name ("": the data has none)
+    any_reason: str = "all tweets (any reason)"  # its option for every value
+    about: str = "reason '{}'"  # a selection with one value of the second filter
+    unit: str = "hour"  # the period counted: "hour" or "day"
+    time_zone: str = TIME_ZONE
+    labelled_by: str = "people's labels"  # who labelled each message's sentiment ("": nobody)
+    collection: bool = True  # a collection whose start per group can look like a spike
+
+    @property
+    def freq(self) -> str:
+        return UNITS[self.unit][0]
+
+    @property
+    def step(self) -> pd.Timedelta:
+        return UNITS[self.unit][1]
+
+    def who(self, group: str, reason: str, group_label: str | None = None) -> str:
+        """E.g. "Tweets to United, reason 'Late Flight'" or "All tweets"."""
+        base = self.every if group == ALL_AIRLINES else self.to_group.format(group_label or group)
+        return base if reason == ALL_TWEETS else f"{base}, {self.about.format(reason)}"
+
+
+#: Lesson 05's words: the airline tweets.
+TWEETS = Vocabulary()
+
+
+@dataclass(frozen=True)
+class ListeningFrame:
+    """Messages ready for the listening dashboard (see :func:`listening_frame`): ``tweets`` has the
+    dashboard's columns (the airline file's own names: ``tweet_id``, ``tweet_created``,
+    ``airline`` for the group, ``negativereason`` for the second filter, ``text`` and, when people
+    labelled them, ``airline_sentiment``); ``words`` names them; ``rule`` is the spike rule."""
+
+    tweets: pd.DataFrame
+    words: Vocabulary = TWEETS
+    rule: SpikeRule = HOURLY
+    label: str = ""  # what the data is, e.g. "Synthetic: ..."
+
+
+def listening_frame(frame: pd.DataFrame, *, time: str, group: str, text: str, id: str | None = None,
+                    reason: str | None = None, label: str | None = None,
+                    words: Vocabulary = TWEETS, rule: SpikeRule | None = None,
+                    name: str = "") -> ListeningFrame:
+    """Any table of messages as a :class:`ListeningFrame`: ``time`` (when each was written),
+    ``group`` (what the first control filters: an airline, a topic, a platform), ``text``, and
+    optionally ``id`` (repeated ids are counted once), ``reason`` (a second filter, may be empty)
+    and ``label`` (people's negative / neutral / positive). Without ``label``, sentiment comes from
+    VADER alone and the dashboard says nobody checked it. ``rule`` defaults to the hourly or daily
+    rule of ``words.unit``. A column the frame lacks raises :class:`ListeningError` naming it."""
+    wanted = {"time": time, "group": group, "text": text, "id": id, "reason": reason, "label": label}
+    _require(frame, [c for c in wanted.values() if c])
+    if bool(label) != bool(words.labelled_by):
+        raise ListeningError("give people's labels (label=...) exactly when the words name who "
+                             "labelled them (Vocabulary.labelled_by).")
+    if words.unit not in UNITS:
+        raise ListeningError(f"the period is 'hour' or 'day', not {words.unit!r}.")
+    times = frame[time]
+    if not (pd.api.types.is_datetime64_any_dtype(times)):
+        raise ListeningError(f"the column {time!r} holds no dates and times (load the data with "
+                             "widgets.data.load, or parse it with pd.to_datetime).")
+    out = pd.DataFrame({
+        "tweet_id": (frame[id].astype(str) if id else pd.Series(np.arange(len(frame)), index=frame.index)
+                     .astype(str)),
+        "tweet_created": times,
+        "airline": frame[group],
+        "negativereason": frame[reason] if reason else pd.Series(np.nan, index=frame.index, dtype=object),
+        "text": frame[text].astype(str),
+    })
+    if label:
+        out["airline_sentiment"] = frame[label]
+    return ListeningFrame(out.reset_index(drop=True), words,
+                          rule if rule is not None else (HOURLY if words.unit == "hour" else DAILY),
+                          name)
+
+
 # ----------------------------------------------------------------------------- the dashboard's counts
 
 
@@ -898,6 +1004,8 @@ class Selection:
     agree: int  # tweets on which people and VADER give the same label
     rule: pd.DataFrame  # the spike table (see spikes) for the hours shown
     problem: str | None = None  # a plain sentence when there is nothing to show
+    words: Vocabulary = TWEETS  # how the messages are named, and the period ("hours") counted
+    spike_rule: SpikeRule = HOURLY  # the rule behind ``rule``
 
     @property
     def tweets(self) -> int:
@@ -919,15 +1027,24 @@ class ListeningCube:
     tweets per airline x negative reason x hour x (people's label, VADER's label) in one pass, so a
     change of airline, reason, dates, source or alert only adds up a few small arrays: the cost of
     an update does not grow with the number of tweets. Spike tables are kept per setting.
+
+    ``words`` (default: lesson 05's tweets) says how the messages are named and in which period
+    they are counted (``hours`` then holds days); without people's labels (``words.labelled_by``
+    empty), only VADER's labels are counted. :meth:`from_frame` builds one from a
+    :class:`ListeningFrame`.
     """
 
     def __init__(self, tweets: pd.DataFrame, rule: SpikeRule = HOURLY,
-                 time_column: str = "tweet_created") -> None:
-        _require(tweets, ["tweet_id", "airline", "airline_sentiment", "negativereason", "text",
-                          time_column])
+                 time_column: str = "tweet_created", words: Vocabulary = TWEETS) -> None:
+        self.words = words
+        labelled = bool(words.labelled_by)
+        _require(tweets, ["tweet_id", "airline"] + (["airline_sentiment"] if labelled else [])
+                 + ["negativereason", "text", time_column])
         data = distinct_tweets(tweets)
         if "vader_sentiment" not in data.columns:
             data = with_vader(data)
+        if not labelled:  # nobody labelled them: "people's" codes repeat VADER's, never shown
+            data = data.assign(airline_sentiment=data["vader_sentiment"])
         local = local_times(data[time_column])
         order = np.argsort(local.to_numpy(), kind="stable")
         self.tweets = data.iloc[order].reset_index(drop=True)
@@ -937,15 +1054,15 @@ class ListeningCube:
         #: The airlines' own @handles: kept when a tweet is shown; other people's are masked.
         self.handles = airline_handles(self.tweets)
         self.reasons = _categories(self.tweets["negativereason"])
-        hours = local.dt.floor("h")
+        hours = local.dt.floor(words.freq)
         if len(hours):
-            self.hours = pd.date_range(hours.iloc[0], hours.iloc[-1], freq="h", name="hour")
+            self.hours = pd.date_range(hours.iloc[0], hours.iloc[-1], freq=words.freq, name="hour")
         else:
             self.hours = pd.DatetimeIndex([], name="hour")
         self.days = (pd.DatetimeIndex(self.hours.normalize().unique()) if len(self.hours)
                      else pd.DatetimeIndex([]))
         h = len(self.hours)
-        hour_index = ((hours - self.hours[0]) // pd.Timedelta(hours=1)).to_numpy(dtype=np.int64) \
+        hour_index = ((hours - self.hours[0]) // words.step).to_numpy(dtype=np.int64) \
             if h else np.zeros(0, dtype=np.int64)
         air = _codes(self.tweets["airline"], self.airlines)
         rea = _codes(self.tweets["negativereason"], self.reasons) + 1  # 0: no reason
@@ -960,6 +1077,11 @@ class ListeningCube:
         self._air, self._rea = air, rea
         self._rules: dict[tuple[str, str, str, str], pd.DataFrame] = {}
         self._per_airline: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def from_frame(cls, frame: ListeningFrame) -> ListeningCube:
+        """The cube of a :class:`ListeningFrame` (its words and its spike rule)."""
+        return cls(frame.tweets, rule=frame.rule, words=frame.words)
 
     # -- the pieces of one setting -----------------------------------------------------------------
     def _slice(self, airline: str, reason: str) -> np.ndarray:
@@ -1011,11 +1133,15 @@ class ListeningCube:
         before ``start``, as a live dashboard would. An empty range, an airline with no tweets in
         it, or a reason that leaves nothing gives a Selection whose ``problem`` says so.
         """
+        if source == "human" and not self.words.labelled_by:
+            raise ListeningError(f"nobody labelled these {self.words.items}: their sentiment comes "
+                                 "from VADER only (source='vader').")
         lo = _day(start) if start is not None else (self.days[0] if len(self.days) else None)
         hi = _day(end) if end is not None else (self.days[-1] if len(self.days) else None)
         table = self.spike_table(airline, reason, source, alert)
         cube = self._slice(airline, reason)[: len(self.hours)]
-        base = dict(airline=airline, reason=reason, source=source, alert=alert, start=lo, end=hi)
+        base = dict(airline=airline, reason=reason, source=source, alert=alert, start=lo, end=hi,
+                    words=self.words, spike_rule=self.rule)
         if lo is None or hi is None or lo > hi:
             return self._empty(base, f"The date range is empty: 'From' ({_date(lo)}) is after "
                                      f"'To' ({_date(hi)}). Set 'From' on or before 'To'.")
@@ -1027,22 +1153,24 @@ class ListeningCube:
         selection = Selection(**base, hours=self.hours[shown], by_sentiment=by_sentiment, agree=agree,
                               rule=table[shown])
         if selection.tweets == 0:
-            who = "tweet" if airline == ALL_AIRLINES else f"{airline} tweet"
+            words = self.words
+            who = words.item if airline == ALL_AIRLINES else f"{airline} {words.item}"
             when = f"from {_date(lo)} to {_date(hi)}"
             if reason == ALL_TWEETS:
                 first = self._first_day(airline)
-                extra = f" (its tweets in this file start on {_date(first)})" if first is not None \
+                extra = f" (its {words.items} in this file start on {_date(first)})" if first is not None \
                     and first > hi else ""
                 problem = f"There is no {who} {when} in this dataset{extra}. Widen the dates."
             else:
-                problem = (f"No {who} {when} has the negative reason '{reason}'. Choose another "
-                           "reason, or 'all tweets'.")
+                kind, every = words.reason.lower(), words.any_reason.split(" (")[0]
+                problem = (f"No {who} {when} has the {kind} '{reason}'. Choose another "
+                           f"{kind.split()[-1]}, or '{every}'.")
             return Selection(**{**selection.__dict__, "problem": problem})
         return selection
 
     def _empty(self, base: dict[str, Any], problem: str) -> Selection:
         empty = pd.DataFrame(np.zeros((0, 3), dtype=int), columns=list(SENTIMENTS),
-                             index=pd.DatetimeIndex([], name="hour"))
+                             index=pd.DatetimeIndex([], name="hour"))  # base carries the words
         rule = spikes(pd.Series([], dtype=float, index=pd.DatetimeIndex([], name="hour")), self.rule)
         return Selection(**base, hours=empty.index, by_sentiment=empty, agree=0, rule=rule,
                          problem=problem)
@@ -1060,9 +1188,9 @@ class ListeningCube:
         whose own median hour in the window before it (24 hours) had none, and how many tweets each
         has in ``hour``: a sign that the collection of that airline's tweets started, not that
         people started writing. Empty when there is not a whole window of history to look at."""
-        if not len(self.hours):
+        if not len(self.hours) or not self.words.collection:
             return []
-        k = int((pd.Timestamp(hour) - self.hours[0]) // pd.Timedelta(hours=1))
+        k = int((pd.Timestamp(hour) - self.hours[0]) // self.words.step)
         w = int(self.rule.window)
         if not w <= k < len(self.hours):
             return []
@@ -1083,7 +1211,7 @@ class ListeningCube:
         ``compound``."""
         if not len(self.hours):
             return pd.DataFrame(columns=["time", "text", "people", "vader", "compound"]), 0
-        k = int((pd.Timestamp(hour) - self.hours[0]) // pd.Timedelta(hours=1))
+        k = int((pd.Timestamp(hour) - self.hours[0]) // self.words.step)
         if not 0 <= k < len(self.hours):
             return pd.DataFrame(columns=["time", "text", "people", "vader", "compound"]), 0
         lo, hi = int(self._bounds[k]), int(self._bounds[k + 1])
@@ -1097,7 +1225,8 @@ class ListeningCube:
         table = pd.DataFrame({
             "time": local_times(part["tweet_created"]).dt.strftime("%H:%M").to_numpy(),
             "text": mask_personal(part["text"], self.handles.values()).to_numpy(),
-            "people": part["airline_sentiment"].astype(str).to_numpy(),
+            "people": (part["airline_sentiment"].astype(str).to_numpy() if self.words.labelled_by
+                       else np.full(len(part), "", dtype=object)),
             "vader": part["vader_sentiment"].astype(str).to_numpy(),
             "compound": part["vader_compound"].to_numpy(dtype=float),
         })

@@ -2,7 +2,9 @@
 the reply desk on the synthetic support threads.
 
 Each takes its data as an argument (default: the course's datasets), so a later lesson or a
-learner's own data can reuse it. The analysis lives in :mod:`widgets.models.answering`; here are
+learner's own data can reuse it: the queue sizer also takes a
+:class:`~widgets.models.answering.ReplyQueue` (lesson 08: the health department's questions, with
+how many were answered and how fast). The analysis lives in :mod:`widgets.models.answering`; here are
 only controls, caches and sentences built from what the models computed.
 """
 
@@ -16,7 +18,7 @@ import pandas as pd
 
 from .. import progress
 from ..data import load
-from ..figures.answering import desk_figure, fill_desk, fill_queue, queue_figure
+from ..figures.answering import QUEUE_PHRASES, desk_figure, fill_desk, fill_queue, queue_figure
 from ..models.answering import (
     ALL_AIRLINES,
     DEFAULT_RULE,
@@ -24,6 +26,7 @@ from ..models.answering import (
     NOBODY,
     PLAY_FIRST_AIRLINE,
     PLAY_FIRST_HOUR,
+    QUEUE_DEFAULT_RULE,
     RULES,
     SPEED_BANDS,
     TONES,
@@ -33,11 +36,21 @@ from ..models.answering import (
     QueueCube,
     QueueSelection,
     ReplyDesk,
+    ReplyQueue,
     compare_triage,
     play_first_tweets,
     queue_by_hour,
 )
-from ..models.listening import airline_handles, distinct_tweets, filter_tweets, hour_label, tweets_in_hour
+from ..models.listening import (
+    ALL_TWEETS,
+    airline_handles,
+    distinct_tweets,
+    filter_tweets,
+    hour_label,
+    period_label,
+    tweets_in_hour,
+    wilson_interval,
+)
 from .base import view_box
 from .figure import FigureView
 from .listening import _airline_labels
@@ -150,26 +163,35 @@ def triage_by_hand(tweets: pd.DataFrame | None = None) -> w.Box:
 # ----------------------------------------------------------------------------- the queue on real tweets
 
 
-def queue_sizer(tweets: pd.DataFrame | None = None) -> w.Box:
+def queue_sizer(tweets: pd.DataFrame | ReplyQueue | None = None) -> w.Box:
     """Airline, days and the rule for "needed an answer": the tweets that needed one, hour by
     hour, the busiest hour (the replies an hour a desk needs to answer each within the hour) and
-    what the other rules would count."""
-    tweets = load("airline_tweets") if tweets is None else tweets
-    cube = QueueCube(tweets)
-    labels = _airline_labels(airline_handles(distinct_tweets(tweets))) if len(cube.airlines) else {}
+    what the other rules would count.
+
+    ``tweets`` may be a :class:`ReplyQueue` (``reply_queue(...)``): then every message asked for
+    an answer, the rule chooses what to count (every one, those not answered within the hour,
+    those never answered), and the sentence adds how many were answered and how fast."""
+    if isinstance(tweets, ReplyQueue):
+        cube, labels = QueueCube.from_queue(tweets), {}
+    else:
+        tweets = load("airline_tweets") if tweets is None else tweets
+        cube = QueueCube(tweets)
+        labels = _airline_labels(airline_handles(distinct_tweets(tweets))) if len(cube.airlines) else {}
+    words = cube.words
     selections: dict[tuple, QueueSelection] = {}
-    airline = w.Dropdown(options=[("All airlines", ALL_AIRLINES),
+    airline = w.Dropdown(options=[(words.all_groups, ALL_AIRLINES),
                                   *[(labels.get(a, a), a) for a in cube.airlines]],
-                         value=ALL_AIRLINES, description="Airline", style=_STYLE,
+                         value=ALL_AIRLINES, description=words.group, style=_STYLE,
                          layout=w.Layout(width="330px"))
     day_options = [(f"{d:%a %b} {d.day}", d) for d in cube.days] or [("(no days)", None)]
     start = w.Dropdown(options=day_options, value=day_options[0][1], description="From", style=_STYLE,
                        layout=w.Layout(width="200px"))
     end = w.Dropdown(options=day_options, value=day_options[-1][1], description="To", style=_STYLE,
                      layout=w.Layout(width="200px"))
-    rule = w.Dropdown(options=[(f"{k}: {v}" if len(v) < 60 else k, k) for k, v in RULES.items()],
-                      value=DEFAULT_RULE, description="Needed an answer =", style=_STYLE,
-                      layout=w.Layout(width="600px"))
+    rule = w.Dropdown(options=[(f"{k}: {v}" if len(v) < 60 else k, k) for k, v in cube.rules.items()],
+                      value=cube.default_rule,
+                      description="Needed an answer =" if cube.rules == RULES else "Count",
+                      style=_STYLE, layout=w.Layout(width="600px"))
 
     def current() -> QueueSelection:
         key = (airline.value, start.value, end.value, rule.value)
@@ -182,6 +204,8 @@ def queue_sizer(tweets: pd.DataFrame | None = None) -> w.Box:
     summary = w.HTML().add_class("course-widget-summary")
 
     def describe(s: QueueSelection) -> str:
+        if s.answered is not None:
+            return _queue_sentence(s)
         who = "all airlines" if s.airline == ALL_AIRLINES else html.escape(labels.get(s.airline, s.airline))
         days = (f"from {s.start:%b} {s.start.day} to {s.end:%b} {s.end.day}"
                 if s.start is not None and s.end is not None else "")
@@ -212,6 +236,42 @@ def queue_sizer(tweets: pd.DataFrame | None = None) -> w.Box:
         control.observe(update, names="value")
     update()
     return view_box("queue-sizer", [w.HBox([airline, start, end]), rule, figure, summary])
+
+
+def _minutes(x: float) -> str:
+    """"52 minutes" or "20.0 hours" (over 3 hours), "n/a" for nan."""
+    if x is None or math.isnan(x):
+        return "n/a"
+    return f"{x:.0f} minutes" if x < 180 else f"{x / 60:.1f} hours"
+
+
+def _queue_sentence(s: QueueSelection) -> str:
+    """What the queue sizer says about a reply queue's selection: what the rule counts, the busiest
+    period against the median one, and how many were answered and how fast."""
+    words = s.words
+    unit = words.unit
+    who = html.escape(words.who(s.airline, ALL_TWEETS))
+    days = (f"from {s.start:%b} {s.start.day} to {s.end:%b} {s.end.day}"
+            if s.start is not None and s.end is not None else "")
+    if s.problem:
+        return f"<b>{html.escape(s.problem)}</b> (Now: {who}, {days}; counting: {html.escape(s.rule)}.)"
+    load_ = s.load
+    phrase = QUEUE_PHRASES.get(s.rule, s.rule)
+    low, high = wilson_interval(s.answered, s.tweets)
+    others = "; ".join(f"{html.escape(r)}: {n:,}" for r, n in s.by_rule.items() if r != s.rule)
+    answered = (f"Of the {s.tweets:,}, {s.answered:,} were answered ({_pct(s.answered / s.tweets)}; "
+                f"95% interval {_pct(low)} to {_pct(high)})")
+    waits = (f": half of them within {_minutes(s.wait_median)}, one in ten after more than "
+             f"{_minutes(s.wait_p90)}." if s.answered else ": there is no time to an answer to describe.")
+    busiest = (f"The busiest {unit}, {period_label(load_.peak_hour, unit)}, brought {load_.peak}, "
+               f"against {load_.median:.0f} in the median {unit} and {load_.p90:.0f} in the "
+               f"90th-percentile {unit}: a desk that clears each {unit}'s {words.items} within the "
+               f"{unit} needs capacity for the peak, not the median." if s.rule == QUEUE_DEFAULT_RULE
+               else f"The {unit} with the most of them, {period_label(load_.peak_hour, unit)}, had "
+               f"{load_.peak}, against {load_.median:.0f} in the median {unit} and {load_.p90:.0f} in "
+               f"the 90th-percentile {unit}.")
+    return (f"<b>{who}, {days}: {s.need:,} of {s.tweets:,} {words.items} {phrase} "
+            f"({_pct(s.need / s.tweets)}).</b> {busiest} {answered}{waits} The other counts: {others}.")
 
 
 # ----------------------------------------------------------------------------- the reply desk

@@ -1,7 +1,9 @@
 """Lesson 05's widgets: "What happened?" (play first) and the listening dashboard.
 
 Both take the tweets as an argument (default: the course's real airline tweets), so lesson 06 or a
-learner's own export can reuse them. The analysis lives in :mod:`widgets.models.listening`; here
+learner's own export can reuse them; the dashboard also takes a
+:class:`~widgets.models.listening.ListeningFrame` (lesson 08: the health department's questions,
+by topic, counted by the day). The analysis lives in :mod:`widgets.models.listening`; here
 are only controls, caches and sentences built from what the models computed.
 """
 
@@ -23,16 +25,19 @@ from ..models.listening import (
     PLAY_FIRST_AIRLINE,
     PLAY_FIRST_DAY,
     SOURCES,
+    TWEETS,
     ListeningCube,
+    ListeningFrame,
     Selection,
+    Vocabulary,
     airline_handles,
     day_profile,
     distinct_tweets,
     explain_hour,
     filter_tweets,
     full_days,
-    hour_label,
     mask_personal,
+    period_label,
     ranked_spikes,
     tweets_in_hour,
     typical_hour,
@@ -65,20 +70,23 @@ def _airline_labels(handles: dict[str, str | None]) -> dict[str, str]:
     return labels
 
 
-def tweets_table(rows: pd.DataFrame, total: int) -> str:
-    """An HTML table of tweets (time, text, people's label, VADER's label and score)."""
+def tweets_table(rows: pd.DataFrame, total: int, words: Vocabulary = TWEETS) -> str:
+    """An HTML table of tweets (time, text, people's label, VADER's label and score); without
+    people's labels (``words.labelled_by`` empty), no people column."""
     if total == 0:
-        return "<p><i>No tweets to read here.</i></p>"
+        return f"<p><i>No {words.items} to read here.</i></p>"
+    people = bool(words.labelled_by)
     body = "".join(
         f"<tr><td>{html.escape(r.time)}</td><td style='max-width:560px'>{html.escape(r.text)}</td>"
-        f"<td>{html.escape(r.people)}</td><td>{html.escape(r.vader)} ({r.compound:+.2f})</td></tr>"
+        + (f"<td>{html.escape(r.people)}</td>" if people else "")
+        + f"<td>{html.escape(r.vader)} ({r.compound:+.2f})</td></tr>"
         for r in rows.itertuples())
     more = f"; the first {len(rows)} of {total:,}" if total > len(rows) else ""
     return ("<table class='course-tweets' style='border-collapse:separate;border-spacing:10px 3px;"
             "font-size:13px'>"
-            f"<caption style='text-align:left'>The tweets themselves{more}</caption>"
-            "<tr><th>time</th><th>tweet</th><th>people</th><th>VADER (score)</th></tr>"
-            f"{body}</table>")
+            f"<caption style='text-align:left'>The {words.items} themselves{more}</caption>"
+            f"<tr><th>time</th><th>{words.item}</th>" + ("<th>people</th>" if people else "")
+            + f"<th>VADER (score)</th></tr>{body}</table>")
 
 
 # ----------------------------------------------------------------------------- play first
@@ -172,31 +180,47 @@ READ_CHOICES = (("the largest spike", 0), ("the second spike", 1), ("the third s
                 ("a typical hour (for comparison)", "typical"))
 
 
-def listening_dashboard(tweets: pd.DataFrame | None = None) -> w.Box:
+def _read_choices(unit: str) -> tuple[tuple[str, object], ...]:
+    return READ_CHOICES if unit == "hour" else (
+        *READ_CHOICES[:3], (f"a typical {unit} (for comparison)", "typical"))
+
+
+def listening_dashboard(tweets: pd.DataFrame | ListeningFrame | None = None) -> w.Box:
     """Airline, negative reason, dates, sentiment source and what the alert counts; the volume
-    by hour with the spike rule's limit and flags; the tweets behind a spike, to read."""
-    tweets = load("airline_tweets") if tweets is None else tweets
-    cube = ListeningCube(tweets)  # distinct tweets, VADER once, every count in one pass
+    by hour with the spike rule's limit and flags; the tweets behind a spike, to read.
+
+    ``tweets``: the airline tweets (default), or a :class:`ListeningFrame` of other messages
+    (``listening_frame(...)``), named and counted as its words say; a control the data cannot
+    fill (no second filter, no people's labels) is left out."""
+    if isinstance(tweets, ListeningFrame):
+        cube = ListeningCube.from_frame(tweets)
+    else:
+        tweets = load("airline_tweets") if tweets is None else tweets
+        cube = ListeningCube(tweets)  # distinct tweets, VADER once, every count in one pass
+    words = cube.words
     labels = _airline_labels(cube.handles)
     selections: dict[tuple, Selection] = {}
 
-    airline = w.Dropdown(options=[("All airlines", ALL_AIRLINES), *[(labels[a], a) for a in cube.airlines]],
-                         value=ALL_AIRLINES, description="Airline", style=_STYLE,
+    airline = w.Dropdown(options=[(words.all_groups, ALL_AIRLINES), *[(labels[a], a) for a in cube.airlines]],
+                         value=ALL_AIRLINES, description=words.group, style=_STYLE,
                          layout=w.Layout(width="330px"))
-    reason = w.Dropdown(options=[("all tweets (any reason)", ALL_TWEETS), *[(r, r) for r in cube.reasons]],
-                        value=ALL_TWEETS, description="Negative reason", style=_STYLE,
+    reason = w.Dropdown(options=[(words.any_reason, ALL_TWEETS), *[(r, r) for r in cube.reasons]],
+                        value=ALL_TWEETS, description=words.reason, style=_STYLE,
                         layout=w.Layout(width="360px"))
     day_options = [(f"{d:%a %b} {d.day}", d) for d in cube.days]
     start = w.Dropdown(options=day_options, value=cube.days[0], description="From", style=_STYLE,
                        layout=w.Layout(width="200px"))
     end = w.Dropdown(options=day_options, value=cube.days[-1], description="To", style=_STYLE,
                      layout=w.Layout(width="200px"))
-    source = w.ToggleButtons(options=[(v, k) for k, v in SOURCES.items()], value="human",
+    source = w.ToggleButtons(options=[(v, k) for k, v in SOURCES.items()],
+                             value="human" if words.labelled_by else "vader",
                              description="Sentiment from", style={**_STYLE, "button_width": "130px"})
-    alert = w.Dropdown(options=[("all tweets", "all"), ("negative tweets", "negative")], value="all",
-                       description="Spike rule counts", style=_STYLE, layout=w.Layout(width="300px"))
-    read = w.Dropdown(options=list(READ_CHOICES), value=0, description="Read the tweets of",
-                      style=_STYLE, layout=w.Layout(width="380px"))
+    alert = w.Dropdown(options=[(f"all {words.items}", "all"), (f"negative {words.items}", "negative")],
+                       value="all", description="Spike rule counts", style=_STYLE,
+                       layout=w.Layout(width="300px"))
+    read = w.Dropdown(options=list(_read_choices(words.unit)), value=0,
+                      description=f"Read the {words.items} of", style=_STYLE,
+                      layout=w.Layout(width="380px"))
 
     def setting() -> tuple:
         return (airline.value, reason.value, start.value, end.value, source.value, alert.value)
@@ -225,32 +249,36 @@ def listening_dashboard(tweets: pd.DataFrame | None = None) -> w.Box:
                     f"{sel.start:%b} {sel.start.day} to {sel.end:%b} {sel.end.day}"
                     if sel.start is not None and sel.end is not None else "")
         if sel.problem:
-            counts = "all tweets" if sel.alert == "all" else "negative tweets"
+            counts = f"all {words.items}" if sel.alert == "all" else f"negative {words.items}"
             return (f"<b>{html.escape(sel.problem)}</b> (Now: {settings}; sentiment from "
                     f"{SOURCES[sel.source]}; the spike rule counts {counts}; reading "
                     f"{html.escape(name)}.)")
         negative = sel.negative / sel.tweets
         agree = sel.agree / sel.tweets
-        what = "all tweets" if sel.alert == "all" else f"negative tweets ({SOURCES[sel.source]})"
+        what = (f"all {words.items}" if sel.alert == "all"
+                else f"negative {words.items} ({SOURCES[sel.source]})")
         flagged = sel.flagged
         story = ("so the other source would tell a different story" if agree < 0.8 else
                  "so the other source would tell much the same story")
-        text = (f"<b>{settings}: {sel.tweets:,} tweets, {_pct(negative)} negative by "
-                f"{SOURCES[sel.source]}.</b> People and VADER give the same label to {_pct(agree)} "
-                f"of them, {story}. ")
+        checked = (f"People and VADER give the same label to {_pct(agree)} of them, {story}. "
+                   if words.labelled_by else
+                   f"Nobody labelled these {words.items}: VADER's labels cannot be checked here. ")
+        text = (f"<b>{settings}: {sel.tweets:,} {words.items}, {_pct(negative)} negative by "
+                f"{SOURCES[sel.source]}.</b> {checked}")
+        unit = words.unit
         if flagged.empty:
-            text += f"The spike rule, counting {what}, flags no hour here. "
+            text += f"The spike rule, counting {what}, flags no {unit} here. "
         else:
             top = flagged.iloc[0]
             text += (f"The spike rule, counting {what}, flags {len(flagged)} "
-                     f"hour{'s' if len(flagged) > 1 else ''}; the largest, "
-                     f"{hour_label(flagged.index[0])}, counted {int(top['count'])} against a limit of "
-                     f"{top['limit']:.0f}. ")
+                     f"{unit}{'s' if len(flagged) > 1 else ''}; the largest, "
+                     f"{period_label(flagged.index[0], unit)}, counted {int(top['count'])} against a "
+                     f"limit of {top['limit']:.0f}. ")
         if hour is None:
             return text + f"<i>Reading {html.escape(name)}: there is none under this rule here.</i>"
         count = int(sel.by_sentiment.loc[hour].sum())
         neg = int(sel.by_sentiment.loc[hour, "negative"])
-        text += (f"<i>Reading {html.escape(name)}, {hour_label(hour)}: {count} tweets, "
+        text += (f"<i>Reading {html.escape(name)}, {period_label(hour, unit)}: {count} {words.items}, "
                  f"{_pct(neg / count if count else math.nan)} negative by {SOURCES[sel.source]}.</i>")
         fresh = cube.newcomers(hour, sel.airline, sel.reason)
         if fresh:
@@ -269,11 +297,14 @@ def listening_dashboard(tweets: pd.DataFrame | None = None) -> w.Box:
             rows, total = None, 0
         else:
             rows, total = cube.read(hour, sel.airline, sel.reason, READ_ROWS)
-        table.value = tweets_table(rows, total) if rows is not None else tweets_table(pd.DataFrame(), 0)
+        table.value = tweets_table(rows, total, words) if rows is not None else \
+            tweets_table(pd.DataFrame(), 0, words)
         summary.value = describe(sel, hour, name)
 
     for control in (airline, reason, start, end, source, alert, read):
         control.observe(update, names="value")
     update()
-    return view_box("listening-dashboard", [w.HBox([airline, reason]), w.HBox([start, end, alert]), source,
+    filters = [airline, reason] if cube.reasons and words.reason else [airline]
+    shown = [source] if words.labelled_by else []  # one source only: a toggle would change nothing
+    return view_box("listening-dashboard", [w.HBox(filters), w.HBox([start, end, alert]), *shown,
                                             figure, w.HBox([read]), table, summary])
