@@ -958,18 +958,24 @@ def render_markdown(res: dict[str, Any]) -> str:
               "learner has the course in their home and runs the whole lesson at the same time, through the "
               "proxy (contents API, a kernel in the notebook's folder, every cell over the websocket). Run "
               "time is per learner, from opening the notebook to the last cell's reply. PSS is the "
-              "single-user server plus its kernel, at its peak.", "",
+              "single-user server plus its kernel, at its peak. CPU is the median learner's server and "
+              "kernel CPU seconds (user + system) from its start to the end of the class run: what "
+              "sizing a hub's cores rests on. KB is what the median learner's kernel sent over the "
+              "websocket.", "",
               "| when | learners | lesson | spawn all (s) | run p50 / p95 (s) | errors | "
-              "peak PSS per learner (MiB) | hub + proxy (MiB) | total peak (MiB) |",
-              "|---|---:|---|---:|---|---:|---:|---:|---:|"]
+              "peak PSS per learner (MiB) | CPU per learner (s) | KB per learner | hub + proxy (MiB) | "
+              "total peak (MiB) |",
+              "|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|"]
         for r in cl.get("before_figure_fix", []):
             L.append(f"| before the figure fix (issue 12) | {r['learners']} | {r['lesson']} | "
                      f"{r['spawn_all_s']} | {r['run_p50_s']} / {r['run_p95_s']} | {r['errors']} | "
-                     f"{r['peak_pss_per_learner_mib']} | ~200 (both) | |")
+                     f"{r['peak_pss_per_learner_mib']} | | | ~200 (both) | |")
         for r in cl.get("rows", []):
             L.append(f"| this run | {r['learners']} | {r['lesson']} | {_f(r.get('spawn_all_s'))} | "
                      f"{_f(r.get('run_p50_s'))} / {_f(r.get('run_p95_s'))} | {r.get('errors')} | "
                      f"{_f(r.get('peak_pss_per_learner_mib'), '.0f')} | "
+                     f"{_f(r.get('median_cpu_s_per_learner'), '.1f')} | "
+                     f"{_f(r.get('bytes_per_learner_kb'), '.0f')} | "
                      f"{_f(r.get('hub_proxy_peak_mib'), '.0f')} | {_f(r.get('total_peak_mib'), '.0f')} |")
         L.append("")
     su = res.get("suite")

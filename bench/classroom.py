@@ -55,7 +55,8 @@ def bench_classes(sizes: tuple[int, ...], lesson: str,
         rows.append(row)
         log(f"  class of {size:3d} on lesson {lesson}: spawn all {row.get('spawn_all_s')} s, run p50 "
             f"{_f(row.get('run_p50_s'))} / p95 {_f(row.get('run_p95_s'))} s, errors {row.get('errors')}, "
-            f"peak PSS per learner {_f(row.get('peak_pss_per_learner_mib'))} MiB, hub+proxy "
+            f"peak PSS per learner {_f(row.get('peak_pss_per_learner_mib'))} MiB, CPU per learner "
+            f"{_f(row.get('median_cpu_s_per_learner'))} s, hub+proxy "
             f"{_f(row.get('hub_proxy_peak_mib'))} MiB, total {_f(row.get('total_peak_mib'))} MiB")
     return rows
 

@@ -78,6 +78,7 @@ class LearnerRun:
     bytes_received: int = 0
     errors: list[str] = field(default_factory=list)
     peak_pss_mib: float = 0.0
+    cpu_s: float = 0.0
 
 
 @dataclass
@@ -110,6 +111,9 @@ class ClassResult:
             "errors": len(self.failed), "error_samples": self.failed[:10],
             "peak_pss_per_learner_mib": max(pss, default=None),
             "median_pss_per_learner_mib": statistics.median(pss) if pss else None,
+            # CPU seconds of the learner's server and kernel, from its start to the lesson's end
+            "median_cpu_s_per_learner": (statistics.median([r.cpu_s for r in self.runs])
+                                         if self.runs else None),
             "total_peak_mib": self.total_peak_mib, "hub_proxy_peak_mib": self.hub_proxy_peak_mib,
             "bytes_per_learner_kb": (statistics.median([r.bytes_received for r in self.runs]) / 1e3
                                      if self.runs else None),
@@ -142,6 +146,7 @@ class Classroom:
         self._sampling = False
         self._sampler: threading.Thread | None = None
         self._peaks: dict[str, float] = {}
+        self._cpu: dict[str, dict[int, float]] = {}  # learner -> pid -> CPU seconds, last seen
         self._hub_proxy_peak = 0.0
         self._total_peak = 0.0
 
@@ -299,9 +304,12 @@ class Classroom:
                         pss = proc.memory_full_info().pss / 2**20
                         if proc.pid != hub.pid and "jupyterhub-singleuser" in " ".join(proc.cmdline()):
                             user = proc.environ().get("JUPYTERHUB_USER", "?")
+                            cpu = self._cpu.setdefault(user, {})
+                            cpu[proc.pid] = sum(proc.cpu_times()[:2])
                             for kid in proc.children(recursive=True):
                                 try:
                                     pss += kid.memory_full_info().pss / 2**20
+                                    cpu[kid.pid] = sum(kid.cpu_times()[:2])
                                 except psutil.Error:
                                     pass
                             self._peaks[user] = max(self._peaks.get(user, 0.0), pss)
@@ -340,6 +348,7 @@ class Classroom:
             self._sampler.join(timeout=10)
         for learner in result.runs:
             learner.peak_pss_mib = round(self._peaks.get(learner.name, 0.0), 1)
+            learner.cpu_s = round(sum(self._cpu.get(learner.name, {}).values()), 2)
         result.hub_proxy_peak_mib = round(self._hub_proxy_peak, 1)
         result.total_peak_mib = round(self._total_peak, 1)
         return result
