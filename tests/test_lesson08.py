@@ -12,6 +12,7 @@ import html
 import importlib.util
 import math
 import re
+import statistics
 
 import numpy as np
 import pandas as pd
@@ -154,6 +155,18 @@ def test_far_travelled_and_the_kpi_table(posts, questions):
     median = posts.groupby("platform", observed=True)["reach"].median()
     ratio = posts["reach"] / posts["platform"].map(median).astype(float)
     assert set(far["post_id"]) == set(posts.loc[ratio >= 4, "post_id"]) == {"H0126", "H0065"}
+    rate = posts["reach"] / posts["followers"]
+    medians = rate.groupby(posts["platform"], observed=True).median()
+    per_follower = rate / posts["platform"].map(medians).astype(float)
+    assert np.allclose(far["per_follower"], per_follower[far.index].astype(float))
+    by_follower = m.far_travelled(posts, times=4, by="per_follower")
+    assert set(by_follower["post_id"]) == set(posts.loc[per_follower >= 4, "post_id"]) == {"H0065"}
+    assert 2.5 < far.set_index("post_id").at["H0126", "per_follower"] < 3  # TikTok's following grew
+    assert "platform_median" in m.far_travelled(posts.drop(columns="followers")).columns
+    with pytest.raises(m.HealthDataError, match="followers"):
+        m.far_travelled(posts.drop(columns="followers"), by="per_follower")
+    with pytest.raises(m.HealthDataError, match="per_follower"):
+        m.far_travelled(posts, by="views")
     assert far.iloc[0]["text"].startswith("@user ") and "user_6982" not in " ".join(far["text"])
     kpis = m.kpi_table(posts, questions)
     assert kpis.at["post reach, summed over posts", "value"] == posts["reach"].sum()
@@ -301,17 +314,38 @@ def test_question_styles_reveals_only_after_a_prediction(tmp_path, monkeypatch):
     text = _text(box)
     assert "question (2.55, 20 posts) leads, then behind_the_scenes (2.54, 26 posts)" in text
     assert "within what chance makes" in text and "Your prediction, broadcast, comes 5th of 5" in text
-    assert "In total, broadcast drew the most questions (114)" in text
+    assert "In total, broadcast drew the most questions (114), with the most posts (81 of 173)" in text
+    assert "Synthetic data, and a built-in pattern" in text and "(1,000 resamples)" in text
     assert progress.load_prediction("08", "question_styles", path)["first"] == "broadcast"
     _find(box, "Count the questions as").value = "total"
     text = _text(box)
     assert "broadcast (114, 81 posts) leads" in text and "comes 1st of 5" in text
+    assert ("Per post, question leads (2.55 questions a post); broadcast had the most posts (81 of 173)"
+            in text)
     assert "dashed line" not in text
     assert progress.load_prediction("08", "question_styles", path)["changes"] == 0
     _find(box, "Your prediction: most questions").value = "question"
     assert "your first prediction, kept in your progress file: broadcast" in _text(box)
     stored = progress.load_prediction("08", "question_styles", path)
     assert stored == {"first": "broadcast", "latest": "question", "changes": 1}
+
+
+def test_question_styles_on_other_data_claims_no_built_in_pattern(tmp_path, monkeypatch):
+    """On data that is not the course's (here: the broadcasts' questions thinned out), the reveal
+    names no generator setting, and says who had the most posts when the total's leader did not."""
+    from widgets.views.beyond import question_styles
+
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(tmp_path / "progress.json"))
+    posts, questions = load("health_posts"), load("health_questions")
+    broadcasts = set(posts.loc[posts["style"] == "broadcast", "post_id"])
+    fewer = questions[~questions["post_id"].isin(broadcasts) | (questions.index % 4 == 0)]
+    box = question_styles(posts, fewer)
+    assert "Harbour City Health" not in _text(box)
+    _find(box, "Your prediction: most questions").value = "question"
+    text = _text(box)
+    assert "built-in" not in text and "generator" not in text
+    assert re.search(r"In total, \w+ drew the most questions \(\d+\), with \d+ of the 173 posts "
+                     r"\(broadcast had the most, 81\)", text), text
 
 
 def test_health_listening_and_queue_speak_of_questions():
@@ -385,6 +419,9 @@ def test_q1_instagram_waits(questions):
     assert "10th percentile" in _feedback(Q.q1, [right[0], waits.quantile(0.1)])
     assert "two numbers" in _feedback(Q.q1, right[1])
     assert Q.q1.evaluate([right[0], right[1] * 1.2]).message == Q.q1.wrong
+    deciles = statistics.quantiles(waits, n=10)  # the standard library's default ("exclusive")
+    assert "another definition" in _feedback(Q.q1, [statistics.median(waits), deciles[-1]])
+    assert "another definition" in _feedback(Q.q1, list(np.quantile(waits, [0.5, 0.9], method="nearest")))
 
 
 def test_q2_tiktok_gap(questions):

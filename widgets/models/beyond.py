@@ -17,7 +17,8 @@ small adapters, and adds the measures a health department would count instead of
   :func:`response_summary` (median and 90th percentile, the never-answered kept apart),
   :func:`myths_corrected` (the share of myth questions answered against the others, with the
   interval of the difference), :func:`booking_funnel` (impressions, booking clicks, bookings) and
-  :func:`far_travelled` (posts that reached many times their platform's usual).
+  :func:`far_travelled` (posts that reached many times their platform's usual, in reach or in
+  reach per follower).
 
 Everything in these two files is synthetic, and several patterns were put there by the generator
 (``datasets/generate.py``: ``HEALTH_BOOKING_RATE``, ``HEALTH_MYTHS_ANSWER_RATE``,
@@ -322,16 +323,34 @@ def booking_funnel(posts: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("group")
 
 
-def far_travelled(posts: pd.DataFrame, times: float = 4.0) -> pd.DataFrame:
-    """Posts whose reach is at least ``times`` the median reach of their platform's posts, largest
-    ratio first: ``post_id``, ``platform``, ``style``, ``text`` (as the course shows it: other
-    people's @handles masked), ``reach``, ``platform_median``, ``ratio``, ``bookings``."""
+def far_travelled(posts: pd.DataFrame, times: float = 4.0, by: str = "reach") -> pd.DataFrame:
+    """Posts that reached at least ``times`` their platform's usual, largest first: ``post_id``,
+    ``platform``, ``style``, ``text`` (as the course shows it: other people's @handles masked),
+    ``reach``, ``platform_median`` (the median reach of the platform's posts), ``ratio`` (reach over
+    that median), ``per_follower`` (reach per follower over the platform's median reach per
+    follower: a platform whose following grows during the campaign reaches more with its later posts
+    without any of them travelling further; NaN without a ``followers`` column) and ``bookings``.
+    ``by`` chooses which of the two ratios must reach ``times``: "reach" or "per_follower"."""
     _require(posts, ["post_id", "platform", "style", "text", "reach", "bookings"], "posts")
-    median = posts.groupby(posts["platform"].astype(str))["reach"].transform("median")
+    if by not in ("reach", "per_follower"):
+        raise HealthDataError(f"measure how far a post travelled by 'reach' or 'per_follower', not {by!r}.")
+    if by == "per_follower":
+        _require(posts, ["followers"], "posts")
+    platform = posts["platform"].astype(str)
+    median = posts.groupby(platform)["reach"].transform("median")
     ratio = posts["reach"] / median
-    out = posts.assign(platform_median=median, ratio=ratio, text=mask_personal(posts["text"]).to_numpy())[
-        ["post_id", "platform", "style", "text", "reach", "platform_median", "ratio", "bookings"]]
-    return out[out["ratio"] >= times].sort_values("ratio", ascending=False, kind="stable")
+    if "followers" in posts.columns:
+        followers = posts["followers"].astype(float)
+        rate = posts["reach"] / followers.where(followers > 0)
+        per_follower = rate / rate.groupby(platform).transform("median")
+    else:
+        per_follower = pd.Series(np.nan, index=posts.index)
+    out = posts.assign(platform_median=median, ratio=ratio, per_follower=per_follower,
+                       text=mask_personal(posts["text"]).to_numpy())[
+        ["post_id", "platform", "style", "text", "reach", "platform_median", "ratio", "per_follower",
+         "bookings"]]
+    key = "ratio" if by == "reach" else "per_follower"
+    return out[out[key] >= times].sort_values(key, ascending=False, kind="stable")
 
 
 def kpi_table(posts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:

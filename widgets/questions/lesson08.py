@@ -84,6 +84,23 @@ def _q1(platform: str | None = Q1_PLATFORM, low: float = 0.5, high: float = 0.9,
     return (float(w.quantile(low)) / scale, float(w.quantile(high)) / scale)
 
 
+#: Other definitions of a sample quantile a learner may use (numpy's ``method``s; the standard
+#: library's ``statistics.quantiles`` defaults to "weibull", its "inclusive" is pandas' "linear").
+Q1_QUANTILE_METHODS = ("lower", "higher", "nearest", "midpoint", "inverted_cdf",
+                       "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf",
+                       "hazen", "weibull", "median_unbiased", "normal_unbiased")
+
+
+def _q1_other_definition(a: object) -> bool:
+    """The answer is the median and 90th percentile by another definition of a sample quantile
+    (and not the course's: a learner who rounds the right answer is not told this)."""
+    if _close_pair(a, _q1()):
+        return False
+    w = _q1_waits().to_numpy()
+    return any(_close_pair(a, tuple(float(v) for v in np.quantile(w, [0.5, 0.9], method=method)))
+               for method in Q1_QUANTILE_METHODS)
+
+
 q1 = Question(
     LESSON, "q1", "instagram_waits",
     expected=lambda: list(_q1()),
@@ -114,6 +131,11 @@ q1 = Question(
                 and math.isclose(v[0], float(_q1_waits().mean()), rel_tol=0.01)),
         Mistake("Your second number is the 10th percentile, the fastest tenth: the 90th is "
                 "`.quantile(0.9)`.", test=lambda a: _close_pair(a, _q1(high=0.1))),
+        Mistake("Those are the median and 90th percentile by another definition of a quantile "
+                "(`statistics.quantiles`' default, or numpy's 'nearest', 'lower', 'weibull'...): with "
+                "this few answered questions the definitions differ by up to a tenth at the 90th "
+                "percentile. Use pandas' `.quantile(0.5)` and `.quantile(0.9)` (linear "
+                "interpolation, numpy's default), as the course does.", test=_q1_other_definition),
         Mistake("Give two numbers, the median and the 90th percentile, e.g. "
                 "`instagram_waits = [median, p90]`.",
                 test=lambda a: _number(a) is not None or (_values(a, 2) is None and hasattr(a, "__len__")

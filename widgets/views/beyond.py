@@ -26,7 +26,7 @@ from ..models.beyond import (
     posts_with_questions,
     question_ranking,
 )
-from ..models.dialogue import LEVEL, SMALL_GROUP, Ranking
+from ..models.dialogue import LEVEL, N_BOOT, SMALL_GROUP, Ranking
 from .answering import queue_sizer
 from .base import view_box
 from .dialogue import monologue_dialogue
@@ -66,9 +66,11 @@ def _ordinal(k: int) -> str:
     return f"{k}{'th' if 10 <= k % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th')}"
 
 
-def _reveal(r: Ranking, guess: str, per_post: Ranking, totals: Ranking, first: str | None) -> str:
+def _reveal(r: Ranking, guess: str, per_post: Ranking, totals: Ranking, first: str | None,
+            shipped: bool = True) -> str:
     """The sentence under the reveal: the ranking, its uncertainty, the prediction's place, and
-    what the other ways of counting say."""
+    what the other ways of counting say; ``shipped`` (the course's own health data) adds which
+    pattern the generator built in."""
     m, t = r.metric, r.table
     shown = [f"{html.escape(str(g))} ({m.show(float(v))}, {int(n)} posts)"
              for g, v, n in zip(t.index, t["value"], t["posts"], strict=True)]
@@ -85,28 +87,34 @@ def _reveal(r: Ranking, guess: str, per_post: Ranking, totals: Ranking, first: s
     parts.append(f"Your prediction, {html.escape(guess)}, comes {_ordinal(rank)} of {len(t)} here"
                  + (f" (your first prediction, kept in your progress file: {html.escape(first)})."
                     if first and first != guess else "."))
+    sizes = totals.table["posts"]
+    busiest, all_posts = str(sizes.idxmax()), int(sizes.sum())
     if m.key != "total":
-        most = totals.leader
-        parts.append(f"In total, {html.escape(str(most))} drew the most questions "
-                     f"({int(totals.table.at[most, 'value'])}), because it had the most posts "
-                     f"({int(totals.table.at[most, 'posts'])}): a total measures how often a style "
-                     "was used as much as how well it worked.")
+        most = str(totals.leader)
+        n_most = int(totals.table.at[most, "posts"])
+        why = (f"with the most posts ({n_most} of {all_posts})" if most == busiest else
+               f"with {n_most} of the {all_posts} posts ({html.escape(busiest)} had the most, "
+               f"{int(sizes[busiest])})")
+        parts.append(f"In total, {html.escape(most)} drew the most questions "
+                     f"({int(totals.table.at[most, 'value'])}), {why}: a total measures how often a "
+                     "style was used as much as how well it worked.")
     else:
         lead = per_post.leader
         parts.append(f"Per post, {html.escape(str(lead))} leads "
                      f"({per_post.metric.show(float(per_post.table.at[lead, 'value']))} questions a "
-                     "post): a total grows with the number of posts, so it mostly ranks how often "
-                     "each style was used.")
+                     f"post); {html.escape(busiest)} had the most posts ({int(sizes[busiest])} of "
+                     f"{all_posts}): a total grows with the number of posts.")
     small = [str(g) for g in r.small]
     if small:
         parts.append(f"With fewer than {SMALL_GROUP} posts, {html.escape(_listing(small))} "
                      f"{'is an anecdote' if len(small) == 1 else 'are anecdotes'}: see the width of "
                      "the interval.")
-    parts.append(f"<br><small>Synthetic data, and a built-in pattern: the generator gives each "
-                 f"post a number of questions that rises with its comments, and each style its "
-                 f"comments (the lesson names the settings). Definition: {html.escape(m.definition)}. "
+    source = ("Synthetic data, and a built-in pattern: the generator gives each post a number of "
+              "questions that rises with its comments, and each style its comments (the lesson names "
+              "the settings). " if shipped else "")
+    parts.append(f"<br><small>{source}Definition: {html.escape(m.definition)}. "
                  f"Dots: the value; whiskers: the {LEVEL:.0%} bootstrap interval over the style's "
-                 "posts (1,000 resamples)" + ("" if m.key == "total" else "; dashed line: all posts")
+                 f"posts ({N_BOOT:,} resamples)" + ("" if m.key == "total" else "; dashed line: all posts")
                  + ".</small>")
     return " ".join(parts)
 
@@ -115,6 +123,7 @@ def question_styles(posts: pd.DataFrame | None = None, questions: pd.DataFrame |
     """Predict which of the department's post styles drew the most questions; then see each style's
     questions per post (or per 1,000 people reached, or in total), with its number of posts and a
     bootstrap interval. The first prediction is kept in the progress file (not graded)."""
+    shipped = posts is None and questions is None  # the course's data: its built-in pattern is named
     posts = load("health_posts") if posts is None else posts
     questions = load("health_questions") if questions is None else questions
     frame = posts_with_questions(posts, questions)
@@ -130,7 +139,8 @@ def question_styles(posts: pd.DataFrame | None = None, questions: pd.DataFrame |
     stored = progress.load_prediction(LESSON, "question_styles")
     first = {"value": stored.get("first")}
     intro = w.HTML(
-        f"<p>{html.escape(ORGANISATION)} posted {len(frame)} times in its flu-vaccine campaign, in "
+        f"<p>{html.escape(ORGANISATION) if shipped else 'The organisation'} posted {len(frame)} "
+        f"times{' in its flu-vaccine campaign' if shipped else ''}, in "
         f"{len(styles)} styles, and people asked {int(frame['questions'].sum())} questions under "
         "the posts. <b>Before you see a number: which style drew the most questions?</b></p>")
     guess = w.ToggleButtons(options=styles, value=None, style=_STYLE,
@@ -158,7 +168,7 @@ def question_styles(posts: pd.DataFrame | None = None, questions: pd.DataFrame |
         r = ranked(key)
         with figure.batch_update():
             fill_ranking(figure.figure, r, _GROUPING, choice)
-        summary.value = _reveal(r, choice, ranked("per_post"), ranked("total"), first["value"])
+        summary.value = _reveal(r, choice, ranked("per_post"), ranked("total"), first["value"], shipped)
 
     def predicted(_change: object = None) -> None:
         if guess.value is not None:  # kept once per prediction, not on every change of the count
