@@ -681,7 +681,7 @@ def test_replies_improve_sentiment_personal_more_than_template():
     assert by["personal"] > by["template"] > by["none"]
     rep = t["reply_style"] != "none"
     more_favourable = (gain[rep] > 0).mean()
-    assert 0.6 <= more_favourable <= 0.85  # Twitter 2015: 69% felt more favourable
+    assert 0.6 <= more_favourable <= 0.85  # Twitter (2016): 69% would feel more favourable after a reply
     res = t["resolved"].groupby(t["reply_style"], observed=True).mean()
     assert res["personal"] > res["template"] > res["none"]
 

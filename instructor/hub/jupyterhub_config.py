@@ -92,6 +92,10 @@ server_args = [
     "--ServerApp.terminals_enabled=False",  # the course never needs a terminal
     "--LabApp.news_url=None",               # offline: no news, no update checks
     "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+    # a kernel nobody has used for 30 minutes, in a tab the learner closed, gives its memory back
+    # (about 250 MB each: instructor/README.md, "Sizing a class")
+    "--MappingKernelManager.cull_idle_timeout=1800",
+    "--MappingKernelManager.cull_interval=300",
 ]
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     server_args.append("--allow-root")
