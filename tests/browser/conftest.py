@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from tests.browser.a11y import AUDITS, save_report
-from tests.browser.lab import COVERED, KEYBOARD, Lab, Session, chromium, screenshot, screenshot_dir
+from tests.browser.a11y import AUDITS
+from tests.browser.lab import COVERED, KEYBOARD, Lab, Session, chromium, screenshot
+from tests.browser.summary import worker_output, write_summary
 
 
 def _unavailable(reason: str) -> None:
@@ -68,28 +69,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                     report.sections.append(("screenshot", str(saved)))
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A worker of a parallel run sends what it covered to the controller, which writes the summary."""
+    sent = getattr(session.config, "workeroutput", None)
+    if sent is not None and (COVERED or KEYBOARD or AUDITS):
+        sent["course_browser"] = worker_output(COVERED, KEYBOARD, AUDITS)
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if AUDITS:
-        report = save_report(AUDITS, screenshot_dir().parent / "a11y")
-        terminalreporter.section("browser: accessibility (axe-core, WCAG 2.0/2.1 A and AA)")
-        for result in AUDITS:
-            course = sorted({f"{f.rule} ({f.impact})" for f in result.course})
-            lab = sorted({f.rule for f in result.jupyterlab})
-            terminalreporter.write_line(f"{result.path}: course outputs: {', '.join(course) or 'none'}; "
-                                        f"JupyterLab's own: {', '.join(lab) or 'none'}")
-        unknown = sorted({f.rule for r in AUDITS for f in r.jupyterlab_unknown})
-        if unknown:
-            terminalreporter.write_line(f"JupyterLab violations not in the known list: {', '.join(unknown)}")
-        terminalreporter.write_line(f"full report: {report}")
-    for notebook, widgets in KEYBOARD.items():
-        for name, controls in widgets:
-            terminalreporter.write_line(f"keyboard: {notebook}: {name}: "
-                                        + "; ".join(f"{c} -> {w}" for c, w in controls))
-    if not COVERED:
-        return
-    terminalreporter.section("browser: notebooks run and widgets driven")
-    for notebook, widgets in COVERED.items():
-        names = ", ".join(name for name, _, _ in widgets) or "no widgets"
-        terminalreporter.write_line(f"{notebook}: {names}")
-        for name, control, what in widgets:
-            terminalreporter.write_line(f"    {name}: {control}: {what}")
+    write_summary(terminalreporter, COVERED, KEYBOARD, AUDITS)

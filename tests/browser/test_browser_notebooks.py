@@ -7,6 +7,7 @@ The notebooks and their widgets are discovered (lessons/ and solutions/ files; w
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -20,10 +21,16 @@ pytestmark = pytest.mark.browser
 NOTEBOOKS = [str(p.relative_to(ROOT)) for p in notebooks("lessons", "solutions")]
 
 
+def _folder(path: str) -> str:
+    return path.split("/")[0]
+
+
 @pytest.fixture(scope="module", params=NOTEBOOKS)
 def notebook(request: pytest.FixtureRequest, lab: Lab, browser: object) -> Iterator[Session]:
     """The notebook open in a page after Run All (once for both tests below)."""
     following = NOTEBOOKS[NOTEBOOKS.index(request.param) + 1:]
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # a parallel run gives each folder to one worker
+        following = [p for p in following if _folder(p) == _folder(request.param)]
     with opened(browser, lab, request.param, after=next(iter(following), None)) as session:
         yield session
 
