@@ -1,9 +1,13 @@
-"""Shared helpers for the tests: where notebooks are, how to run one, how to read its cells."""
+"""Shared helpers for the tests: where notebooks are, how to run one, how to read its cells, and how
+to find a view's controls and summary."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +83,28 @@ def text_of(cell: dict[str, Any]) -> str:
         elif out.get("output_type") == "error":
             parts.append(f"{out.get('ename')}: {out.get('evalue')}")
     return "\n".join(parts)
+
+
+# ----------------------------------------------------------------------------- widgets in unit tests
+
+
+def walk(widget: Any) -> Iterator[Any]:
+    """A widget and everything inside it, depth first (``children`` of boxes, tabs, accordions)."""
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def control(box: Any, description: str) -> Any:
+    """The first widget in ``box`` whose ``description`` (its accessible name) is ``description``."""
+    return next(c for c in walk(box) if getattr(c, "description", None) == description)
+
+
+def summary(box: Any) -> Any:
+    """A course view's summary: the HTML widget with class ``course-widget-summary``."""
+    return next(c for c in walk(box) if "course-widget-summary" in getattr(c, "_dom_classes", ()))
+
+
+def summary_text(box: Any) -> str:
+    """The summary's text as a reader sees it (tags removed, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", summary(box).value))

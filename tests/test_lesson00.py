@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import pytest
 
 from tests.helpers import ROOT, read, source
+from tests.helpers import walk as _walk
 from widgets.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
 from widgets.data import load
 from widgets.figures.stance import sides_figure, stance_figure
@@ -19,13 +20,6 @@ from widgets.figures.start import counting_figure, counting_title
 from widgets.models import stance as S
 from widgets.models import start as M
 from widgets.questions import lesson00 as L
-
-
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
-
 
 # =========================================================================== the stance widget
 

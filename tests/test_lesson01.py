@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from tests.helpers import walk as _walk
 from widgets.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
 from widgets.data import load
 from widgets.figures.campaigns import (
@@ -575,12 +576,6 @@ def test_targeting_figure_has_the_chance_baseline_and_a_computed_title(campaigns
 
 
 # ----------------------------------------------------------------------------- the view
-
-
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
 
 
 def test_brief_builder_builds_and_reacts():

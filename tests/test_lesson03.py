@@ -17,6 +17,9 @@ import pytest
 from scipy.optimize import curve_fit
 
 from tests.helpers import ROOT
+from tests.helpers import control as _control
+from tests.helpers import summary as _summary
+from tests.helpers import walk as _walk
 from widgets.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
 from widgets.data import load
 from widgets.figures import noise as figs
@@ -565,20 +568,6 @@ def test_overload_figure_hides_the_answer_until_the_reveal(model):
 
 
 # ----------------------------------------------------------------------------- the view
-
-
-def _walk(node):
-    yield node
-    for child in getattr(node, "children", ()):
-        yield from _walk(child)
-
-
-def _control(box, description):
-    return next(c for c in _walk(box) if getattr(c, "description", None) == description)
-
-
-def _summary(box) -> w.HTML:
-    return next(c for c in _walk(box) if "course-widget-summary" in getattr(c, "_dom_classes", ()))
 
 
 @pytest.fixture()

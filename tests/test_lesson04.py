@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from tests.helpers import ROOT, read, source
+from tests.helpers import walk as _walk
 from widgets.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
 from widgets.data import load
 from widgets.figures import dialogue as figs
@@ -379,12 +380,6 @@ def test_composition_and_bootstrap_figures(page):
 
 
 # ----------------------------------------------------------------------------- the widget
-
-
-def _walk(node):
-    yield node
-    for child in getattr(node, "children", ()):
-        yield from _walk(child)
 
 
 def _control(box, description):

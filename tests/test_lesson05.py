@@ -19,6 +19,9 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from tests.helpers import ROOT, read, source
+from tests.helpers import control as _find
+from tests.helpers import summary as _summary
+from tests.helpers import walk as _walk
 from widgets import progress
 from widgets.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
 from widgets.data import load
@@ -572,22 +575,6 @@ def test_the_synthetic_crisis_lead_hangs_on_the_minimum_count():
 
 
 # ----------------------------------------------------------------------------- the widgets
-
-
-def _walk(box):
-    todo = [box]
-    while todo:
-        node = todo.pop(0)
-        yield node
-        todo.extend(getattr(node, "children", ()))
-
-
-def _find(box, description):
-    return next(c for c in _walk(box) if getattr(c, "description", None) == description)
-
-
-def _summary(box):
-    return next(c for c in _walk(box) if "course-widget-summary" in getattr(c, "_dom_classes", ()))
 
 
 @pytest.fixture(scope="module")

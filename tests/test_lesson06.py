@@ -8,7 +8,6 @@ and the blank.
 from __future__ import annotations
 
 import ast
-import html
 import json
 import math
 import re
@@ -19,6 +18,9 @@ import pytest
 from scipy.stats import chi2_contingency
 
 from tests.helpers import ROOT, read, source
+from tests.helpers import control as _find
+from tests.helpers import summary_text as _text
+from tests.helpers import walk as _walk
 from widgets import progress
 from widgets.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
 from widgets.data import load
@@ -427,26 +429,6 @@ def test_figures_state_computed_findings(threads, desk, rows):
 
 
 # ----------------------------------------------------------------------------- the widgets
-
-
-def _walk(box):
-    todo = [box]
-    while todo:
-        node = todo.pop(0)
-        yield node
-        todo.extend(getattr(node, "children", ()))
-
-
-def _find(box, description):
-    return next(c for c in _walk(box) if getattr(c, "description", None) == description)
-
-
-def _summary(box):
-    return next(c for c in _walk(box) if "course-widget-summary" in getattr(c, "_dom_classes", ()))
-
-
-def _text(box) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", _summary(box).value))
 
 
 def test_views_follow_the_conventions():

@@ -14,6 +14,9 @@ import pandas as pd
 import pytest
 
 from tests.helpers import ROOT, read, source
+from tests.helpers import control as _control
+from tests.helpers import summary as _summary
+from tests.helpers import walk as _walk
 from widgets.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
 from widgets.data import load
 from widgets.figures import community as F
@@ -473,20 +476,6 @@ def test_guess_figure_before_and_after_the_reveal():
 
 
 # =========================================================================== the views
-
-
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
-
-
-def _summary(box) -> w.HTML:
-    return next(x for x in _walk(box) if "course-widget-summary" in getattr(x, "_dom_classes", ()))
-
-
-def _control(box, description):
-    return next(x for x in _walk(box) if getattr(x, "description", None) == description)
 
 
 def _figures(box):

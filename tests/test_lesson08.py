@@ -8,7 +8,6 @@ wrong answer and the blank.
 
 from __future__ import annotations
 
-import html
 import importlib.util
 import math
 import re
@@ -20,6 +19,9 @@ import pytest
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from tests.helpers import ROOT
+from tests.helpers import control as _find
+from tests.helpers import summary_text as _text
+from tests.helpers import walk as _walk
 from widgets import progress
 from widgets.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
 from widgets.data import load
@@ -267,24 +269,6 @@ def test_the_airline_cubes_keep_their_defaults():
 
 
 # ----------------------------------------------------------------------------- views and figures
-
-
-def _walk(node):
-    yield node
-    for child in getattr(node, "children", ()):
-        yield from _walk(child)
-
-
-def _find(box, description):
-    return next(c for c in _walk(box) if getattr(c, "description", None) == description)
-
-
-def _summary(box):
-    return next(c for c in _walk(box) if "course-widget-summary" in getattr(c, "_dom_classes", ()))
-
-
-def _text(box) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", _summary(box).value))
 
 
 def test_views_are_the_lessons_views_in_one_line():

@@ -18,6 +18,7 @@ import pytest
 from statsmodels.stats.power import NormalIndPower, TTestIndPower
 
 from tests.helpers import ROOT
+from tests.helpers import walk as _walk
 from tests.test_views import _current, _set, shown, values_to_try
 from widgets import progress
 from widgets.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ____
@@ -42,12 +43,6 @@ from widgets.views.strategy import strategy_canvas
 
 FIXTURES = ROOT / "tests" / "fixtures" / "exports"
 META, LINKEDIN = FIXTURES / "meta_facebook_content.csv", FIXTURES / "linkedin_content.xls"
-
-
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import ipywidgets as w
@@ -17,6 +16,7 @@ import plotly.graph_objects as go
 import pytest
 
 from tests.helpers import ROOT
+from tests.helpers import walk as _walk
 from widgets.views._traffic import recorded
 from widgets.views.figure import FigureView
 
@@ -26,12 +26,6 @@ _spec.loader.exec_module(bench)
 
 VIEWS = bench.discover_views()
 VIEW_IDS = [name for name, _ in VIEWS]
-
-
-def _walk(node: Any) -> Iterator[Any]:
-    yield node
-    for child in getattr(node, "children", ()):
-        yield from _walk(child)
 
 
 def shown(box: w.Box, every_text: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:

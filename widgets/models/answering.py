@@ -1029,12 +1029,15 @@ class ReplyDesk:
         return out
 
     def _gain(self, weights: np.ndarray) -> dict[str, Estimate]:
-        out = {}
         base = np.zeros(self.cells)
         base[self._none_cell] = 1.0
-        diff = weights - base
+        return self._contrast(weights - base)
+
+    def _contrast(self, diff: np.ndarray) -> dict[str, Estimate]:
+        """Per outcome, the cell means weighted by ``diff``, with a 95% interval from the resamples."""
+        out = {}
+        use = diff != 0
         for key in self.OUTCOME_KEYS:
-            use = diff != 0
             if not use.any():
                 out[key] = Estimate(0.0, 0.0, 0.0)
                 continue
@@ -1056,17 +1059,7 @@ class ReplyDesk:
     def difference(self, a: tuple[int, str, str, str], b: tuple[int, str, str, str]) -> dict[str, Estimate]:
         """Setting ``a`` minus setting ``b`` (each ``(speed, tone, first, none)``), per outcome, with
         a 95% interval from the same resamples (so the two settings' noise is not counted twice)."""
-        diff = self._weights(*a) - self._weights(*b)
-        out = {}
-        for key in self.OUTCOME_KEYS:
-            use = diff != 0
-            if not use.any():
-                out[key] = Estimate(0.0, 0.0, 0.0)
-                continue
-            value = float(self.means[key][use] @ diff[use])
-            low, high = np.percentile(self.boot[key][:, use] @ diff[use], [2.5, 97.5])
-            out[key] = Estimate(value, float(low), float(high))
-        return out
+        return self._contrast(self._weights(*a) - self._weights(*b))
 
     def outcome(self, speed: int = 0, tone: str = "personal", first: str = EVERYONE,
                 none: str = NOBODY) -> DeskOutcome:
