@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import ModelError
 from .listening import (
     TWEETS,
     Vocabulary,
@@ -98,11 +99,8 @@ PRACTICE: tuple[tuple[str, str, float, float | None], ...] = (
 )
 
 
-class AnsweringError(ValueError):
+class AnsweringError(ModelError):
     """A request that cannot be met (an unknown rule, group or column): one plain sentence."""
-
-    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
-        return [f"AnsweringError: {self}"]
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str = "data") -> None:

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import ModelError
 from .answering import ReplyQueue, first_response_summary, reply_queue
 from .dialogue import (
     LEVEL,
@@ -84,11 +85,8 @@ DAY_RULE = SpikeRule(window=7, threshold=3.0, min_count=5, unit="day")
 _TIME_ZONE = "Harbour City time"
 
 
-class HealthDataError(ValueError):
+class HealthDataError(ModelError):
     """The health data lacks what a measure needs: one plain sentence naming the column."""
-
-    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
-        return [f"HealthDataError: {self}"]
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:

@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import ModelError
+
 #: The brand's own account in the course's data.
 BRAND = "copperpot_coffee"
 #: How each measure that can size a node is named in text and figures.
@@ -90,11 +92,8 @@ __all__ = [
 ]
 
 
-class CommunityError(ValueError):
+class CommunityError(ModelError):
     """A network or funnel the data cannot give; the message says why in one sentence."""
-
-    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
-        return [f"CommunityError: {self}"]
 
 
 # ----------------------------------------------------------------------------- slices

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import AIRLINES, NEGATIVE_REASONS, SENTIMENTS
+from . import ModelError
 
 __all__ = [
     "AIRLINES", "ALL_AIRLINES", "ALL_TWEETS", "DAILY", "EXPLANATIONS", "HOURLY", "MAD_SCALE",
@@ -84,11 +85,8 @@ _HANDLE = re.compile(r"@\w+")
 _URL = re.compile(r"https?://\S+")
 
 
-class ListeningError(ValueError):
+class ListeningError(ModelError):
     """A selection that cannot be made (an unknown airline, reason or column): one plain sentence."""
-
-    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
-        return [f"ListeningError: {self}"]
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], hint: str = "") -> None:

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from . import ModelError
+
 #: The two styles the course's question is about: talking *at* people, and asking them.
 COMPARED: tuple[str, ...] = ("broadcast", "question")
 #: The lesson's slice: the brand's first week (start included, end excluded).
@@ -30,11 +32,8 @@ PLATFORMS: tuple[str, ...] = ("facebook", "instagram", "x", "tiktok")
 MEASURES: dict[str, str] = {"per_post": "per post", "per_1000_followers": "per 1,000 followers"}
 
 
-class SliceError(ValueError):
+class SliceError(ModelError):
     """A slice or summary the data cannot give; the message says why in one sentence."""
-
-    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
-        return [f"SliceError: {self}"]
 
 
 def _require(posts: pd.DataFrame, *columns: str) -> None:

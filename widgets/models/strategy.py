@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import SCHEMAS
+from . import ModelError
 
 __all__ = [
     "BASELINE_WEEKS", "CONVERSATIONAL", "COUNT_COLUMNS", "LEVEL", "MAX_MULTIPLE", "METRICS",
@@ -91,11 +92,8 @@ OBJECTIVES: dict[str, str] = {
 }
 
 
-class StrategyError(ValueError):
+class StrategyError(ModelError):
     """Data the capstone cannot use, or a setting it cannot take; the message says why."""
-
-    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
-        return [f"StrategyError: {self}"]
 
 
 # ---------------------------------------------------------------------------------------------
