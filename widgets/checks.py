@@ -132,7 +132,8 @@ class Verdict:
 # ----------------------------------------------------------------------------- comparing
 
 
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
+    """Whether a learner's answer is a plain number: int, float or a numpy number (not True/False)."""
     if isinstance(value, bool):
         return False
     try:
@@ -162,7 +163,7 @@ def _norm_text(value: str) -> str:
 
 def _describe(value: Any) -> str:
     """A short, deterministic description of the learner's value's kind."""
-    if _is_number(value):
+    if is_number(value):
         return "a number"
     if isinstance(value, bool):
         return "True/False"
@@ -177,8 +178,8 @@ def same(answer: Any, expected: Any, rtol: float = 1e-3, atol: float = 1e-9,
     """Whether ``answer`` matches ``expected`` (numbers within tolerance, text ignoring case)."""
     if type(expected).__name__ in {"bool", "bool_"}:
         return type(answer).__name__ in {"bool", "bool_"} and bool(answer) == bool(expected)
-    if _is_number(expected):
-        return _is_number(answer) and _close(answer, expected, rtol, atol)
+    if is_number(expected):
+        return is_number(answer) and _close(answer, expected, rtol, atol)
     if isinstance(expected, str):
         return isinstance(answer, str) and _norm_text(answer) == _norm_text(expected)
     try:
@@ -396,8 +397,8 @@ def _safe_same(answer: Any, expected: Any, rtol: float, atol: float, ordered: bo
 
 
 def _same_kind(answer: Any, expected: Any) -> bool:
-    if _is_number(expected):
-        return _is_number(answer)
+    if is_number(expected):
+        return is_number(answer)
     if isinstance(expected, str):
         return isinstance(answer, str)
     return type(answer).__name__ == type(expected).__name__ or (

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from functools import cache
 
-import numpy as np
 import pandas as pd
 
 from ..checks import ChoiceQuestion, Mistake, Question, Reflection
+from ..checks import is_number as _number
 from ..course import COURSE_MAP
 from ..data import load
 from ..models.start import (
@@ -48,12 +48,6 @@ def _slice(start: str = START, end: str = END) -> pd.DataFrame:
 
 def _question_rate(posts: pd.DataFrame) -> float:
     return float(style_summary(posts).loc["question", "per_1000_followers"])
-
-
-def _number(answer: object) -> bool:
-    """A plain number (not True/False), as a learner's answer."""
-    return (isinstance(answer, int | float | np.integer | np.floating)
-            and not isinstance(answer, bool | np.bool_))
 
 
 def _question_posts(posts: pd.DataFrame) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks import ChoiceQuestion, Mistake, Question, Reflection
+from ..checks import is_number as _number
 from ..data import load
 from ..models.community import (
     CommunityState,
@@ -51,11 +52,6 @@ def _slice(context: str | None) -> pd.DataFrame:
 @cache
 def _state(context: str | None, take_out: str = "nobody") -> CommunityState:
     return community_state(encode(_slice(context)), take_out=take_out, k=0, samples=0)
-
-
-def _number(answer: object) -> bool:
-    return (isinstance(answer, int | float | np.integer | np.floating)
-            and not isinstance(answer, bool | np.bool_))
 
 
 def _near(value: float, rtol: float = 2e-3):

@@ -17,10 +17,10 @@ from __future__ import annotations
 import math
 from functools import cache
 
-import numpy as np
 import pandas as pd
 
 from ..checks import ChoiceQuestion, Mistake, Question, Reflection
+from ..checks import is_number as _number
 from ..data import load
 from ..models.strategy import BASELINE_WEEKS, Account, last_weeks, pooled_sd, span_weeks, spread_both
 
@@ -40,11 +40,6 @@ def _baseline() -> pd.DataFrame:
 
 def _slice(frame: pd.DataFrame, platform: str = PLATFORM) -> pd.DataFrame:
     return frame[frame["platform"].astype(str) == platform]
-
-
-def _number(answer: object) -> bool:
-    return (isinstance(answer, int | float | np.integer | np.floating)
-            and not isinstance(answer, bool | np.bool_))
 
 
 def _near(answer: object, value: float, rtol: float = 1e-3) -> bool:
